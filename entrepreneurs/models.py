@@ -1,0 +1,505 @@
+"""Returnee entrepreneurs, their enterprises, yearly figures, the support they receive and the
+financing they raise.
+
+Personal data (ID-card number, phone, exact birth date, disability details) lives here for staff;
+partners only ever see fields that an API serializer lists on purpose.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
+
+from jining.models import DatePrecision, Organisation, Qualifier, SourcedModel, TimeStampedModel
+from jining.validators import (
+    id_card_birth_date,
+    id_card_gender,
+    normalize_id_card,
+    normalize_mobile,
+    validate_credit_code,
+    validate_id_card,
+    validate_mobile,
+)
+
+YEAR_RANGE = Q(year__gte=1949) & Q(year__lte=2100)
+
+
+class SpecialGroup(TimeStampedModel):
+    """A group the program looks after specially (disabled, poverty-alleviation household, veteran...)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    sensitive = models.BooleanField(
+        _("sensitive personal information"),
+        default=False,
+        help_text=_(
+            "Membership reveals health or similar sensitive data: never shown per person to partners."
+        ),
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("special group")
+        verbose_name_plural = _("special groups")
+
+    def __str__(self):
+        return self.name
+
+
+def romanise(name: str) -> str:
+    """'张智杰' -> 'Zhang Zhijie' (surname, then the given name run together)."""
+    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
+    if not syllables:
+        return ""
+    return " ".join(part.capitalize() for part in [syllables[0], "".join(syllables[1:])] if part)
+
+
+class Entrepreneur(SourcedModel):
+    """A person who came home to start a business."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("male")
+        FEMALE = "F", _("female")
+        UNKNOWN = "U", _("unknown")
+
+    class Education(models.TextChoices):
+        PRIMARY = "primary", _("primary school")
+        JUNIOR = "junior", _("junior secondary")
+        SENIOR = "senior", _("senior secondary")
+        VOCATIONAL = "vocational", _("vocational school")
+        ADULT_HIGHER = "adult_higher", _("adult higher education (成人大学)")
+        COLLEGE = "college", _("junior college (大专)")
+        BACHELOR = "bachelor", _("bachelor's degree")
+        POSTGRADUATE = "postgraduate", _("postgraduate")
+        UNKNOWN = "unknown", _("unknown")
+
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name_romanised = models.CharField(
+        _("romanised name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Filled from the Chinese name when left empty."),
+    )
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    birth_decade = models.PositiveSmallIntegerField(
+        _("decade of birth"), null=True, blank=True, help_text=_("e.g. 1980 for 80后.")
+    )
+    id_card_number = models.CharField(
+        _("ID-card number"), max_length=18, blank=True, validators=[validate_id_card]
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, validators=[validate_mobile])
+    hometown_city = models.CharField(_("hometown city (盟市)"), max_length=50, blank=True)
+    hometown_county = models.CharField(
+        _("hometown banner/county/district"), max_length=50, blank=True, db_index=True
+    )
+    hometown_township = models.CharField(_("hometown township"), max_length=50, blank=True)
+    left_home_age = models.PositiveSmallIntegerField(
+        _("age when first leaving to work"), null=True, blank=True
+    )
+    prior_work_place = models.CharField(_("where they worked before returning"), max_length=100, blank=True)
+    prior_trade = models.CharField(_("trade before returning"), max_length=100, blank=True)
+    return_year = models.PositiveSmallIntegerField(_("year of return"), null=True, blank=True, db_index=True)
+    education = models.CharField(
+        _("education"), max_length=20, choices=Education.choices, default=Education.UNKNOWN
+    )
+    special_groups = models.ManyToManyField(
+        SpecialGroup, verbose_name=_("special groups"), blank=True, related_name="entrepreneurs"
+    )
+    disability_category = models.CharField(
+        _("disability category"), max_length=50, blank=True, help_text=_("Sensitive: staff only.")
+    )
+    disability_since_year = models.PositiveSmallIntegerField(
+        _("disabled since (year)"), null=True, blank=True
+    )
+    health_notes = models.TextField(_("health notes"), blank=True, help_text=_("Sensitive: staff only."))
+    story = models.TextField(_("story"), blank=True)
+    coverage = models.ManyToManyField(
+        "jining.Source",
+        verbose_name=_("media coverage"),
+        blank=True,
+        related_name="featured_entrepreneurs",
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("entrepreneur")
+        verbose_name_plural = _("entrepreneurs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_card_number"],
+                condition=~Q(id_card_number=""),
+                name="entrepreneur_unique_id_card",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_decade__isnull=True) | Q(birth_decade__gte=1900, birth_decade__lte=2090),
+                name="entrepreneur_birth_decade_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="entrepreneur_birth_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(return_year__isnull=True) | Q(return_year__gte=1949, return_year__lte=2100),
+                name="entrepreneur_return_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(return_year__isnull=True)
+                | Q(return_year__gte=F("birth_year")),
+                name="entrepreneur_return_after_birth",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_home_age__isnull=True) | Q(left_home_age__lte=100),
+                name="entrepreneur_left_home_age_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.birth_decade is not None and self.birth_decade % 10:
+            errors["birth_decade"] = _("A decade is a year ending in 0, e.g. 1980 for 80后.")
+        if self.id_card_number:
+            self.id_card_number = normalize_id_card(self.id_card_number)
+            born = id_card_birth_date(self.id_card_number)
+            if born:
+                if self.birth_date and self.birth_date != born:
+                    errors["birth_date"] = _("The date of birth differs from the one in the ID-card number.")
+                if self.gender not in (self.Gender.UNKNOWN, id_card_gender(self.id_card_number)):
+                    errors["gender"] = _("The gender differs from the one in the ID-card number.")
+        birth_year = self.birth_date.year if self.birth_date else self.birth_year
+        if birth_year and self.birth_year and birth_year != self.birth_year:
+            errors["birth_year"] = _("The year of birth differs from the date of birth.")
+        if birth_year and self.birth_decade and birth_year // 10 * 10 != self.birth_decade:
+            errors["birth_decade"] = _("The decade of birth does not contain the year of birth.")
+        if birth_year and self.return_year and self.return_year < birth_year:
+            errors["return_year"] = _("The year of return cannot be before the year of birth.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        """Derive the romanised name, birth data from the ID card and a normalised phone."""
+        if not self.name_romanised:
+            self.name_romanised = romanise(self.name)
+        if self.id_card_number:
+            self.id_card_number = normalize_id_card(self.id_card_number)
+            born = id_card_birth_date(self.id_card_number)
+            if born and not self.birth_date:
+                self.birth_date = born
+            if self.gender == self.Gender.UNKNOWN and len(self.id_card_number) == 18:
+                self.gender = id_card_gender(self.id_card_number)
+        if self.birth_date:
+            self.birth_year = self.birth_date.year
+        if self.birth_year and not self.birth_decade:
+            self.birth_decade = self.birth_year // 10 * 10
+        if self.phone:
+            self.phone = normalize_mobile(self.phone)
+        super().save(*args, **kwargs)
+
+
+class Enterprise(SourcedModel):
+    """A business founded by returnee entrepreneurs: company, individual business, cooperative or team."""
+
+    class LegalForm(models.TextChoices):
+        LIMITED_COMPANY = "limited_company", _("limited liability company (有限责任公司)")
+        INDIVIDUAL_BUSINESS = "individual_business", _("individual business (个体工商户)")
+        COOPERATIVE = "cooperative", _("farmers' cooperative")
+        FAMILY_FARM = "family_farm", _("family farm")
+        TEAM = "team", _("team without a licence")
+        UNKNOWN = "unknown", _("unknown")
+
+    class Industry(models.TextChoices):
+        AGRICULTURE = "agriculture", _("agriculture")
+        MANUFACTURING = "manufacturing", _("manufacturing")
+        ELECTRONICS = "electronics", _("electronics and smart devices")
+        LEATHER = "leather", _("leather and fur")
+        MEDIA = "media", _("media and culture")
+        ECOMMERCE = "ecommerce", _("e-commerce")
+        RETAIL = "retail", _("wholesale and retail")
+        CATERING = "catering", _("catering and lodging")
+        SERVICES = "services", _("services")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        OPERATING = "operating", _("operating")
+        SUSPENDED = "suspended", _("suspended")
+        CLOSED = "closed", _("closed")
+
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    short_name = models.CharField(_("short name or brand"), max_length=100, blank=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    registration_year = models.PositiveSmallIntegerField(
+        _("year registered or founded"), null=True, blank=True
+    )
+    legal_form = models.CharField(
+        _("legal form"), max_length=30, choices=LegalForm.choices, default=LegalForm.UNKNOWN
+    )
+    industry = models.CharField(
+        _("industry"), max_length=20, choices=Industry.choices, default=Industry.OTHER
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPERATING)
+    founders = models.ManyToManyField(
+        Entrepreneur, verbose_name=_("founders"), blank=True, related_name="enterprises"
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="enterprise_unique_credit_code",
+            ),
+            models.UniqueConstraint(fields=["name", "registration_year"], name="enterprise_unique_name_year"),
+            models.CheckConstraint(
+                condition=Q(registration_year__isnull=True)
+                | Q(registration_year__gte=1949, registration_year__lte=2100),
+                name="enterprise_registration_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.credit_code = (self.credit_code or "").strip().upper()
+        super().save(*args, **kwargs)
+
+
+class Product(TimeStampedModel):
+    """A product or service an enterprise makes."""
+
+    class Stage(models.TextChoices):
+        DEVELOPMENT = "development", _("in development")
+        ON_MARKET = "on_market", _("on the market")
+        DISCONTINUED = "discontinued", _("discontinued")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="products"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.ON_MARKET)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["enterprise", "id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "name"], name="product_unique_per_enterprise")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EnterpriseFigure(SourcedModel):
+    """One yearly figure of an enterprise (profit, revenue, online sales, employees), kept per year."""
+
+    class Measure(models.TextChoices):
+        EMPLOYEES = "employees", _("employees")
+        DISABLED_EMPLOYEES = "disabled_employees", _("employees with disabilities")
+        REVENUE = "revenue", _("revenue (yuan)")
+        PROFIT = "profit", _("profit (yuan)")
+        ONLINE_SALES = "online_sales", _("online sales (yuan)")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="figures"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+
+    class Meta:
+        ordering = ["enterprise", "-year", "measure", "id"]
+        verbose_name = _("yearly figure")
+        verbose_name_plural = _("yearly figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "measure"], name="enterprise_figure_unique"
+            ),
+            models.CheckConstraint(condition=YEAR_RANGE, name="enterprise_figure_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0) | Q(measure="profit"), name="enterprise_figure_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.year} {self.get_measure_display()}: {self.value:,}"
+
+    def clean(self):
+        if self.measure == self.Measure.DISABLED_EMPLOYEES and self.enterprise_id and self.year:
+            employees = (
+                EnterpriseFigure.objects.filter(
+                    enterprise_id=self.enterprise_id, year=self.year, measure=self.Measure.EMPLOYEES
+                )
+                .values_list("value", flat=True)
+                .first()
+            )
+            if employees is not None and self.value is not None and self.value > employees:
+                raise ValidationError(
+                    {"value": _("More employees with disabilities than employees in that year.")}
+                )
+
+
+class SupportMeasure(SourcedModel):
+    """Support an entrepreneur or enterprise received: rent paid, free office, training, sales channels..."""
+
+    class Kind(models.TextChoices):
+        RENT = "rent", _("rent paid or reduced")
+        OFFICE = "office", _("free office space")
+        EQUIPMENT = "equipment", _("free equipment")
+        TRAINING = "training", _("training")
+        MENTORING = "mentoring", _("mentoring and experience sharing")
+        SALES_CHANNELS = "sales_channels", _("sales channels opened")
+        POLICY = "policy", _("employment and support policies")
+        SUBSIDY = "subsidy", _("subsidy")
+        OTHER = "other", _("other")
+
+    entrepreneur = models.ForeignKey(
+        Entrepreneur,
+        verbose_name=_("entrepreneur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_measures",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_measures",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_measures",
+    )
+    incubator = models.ForeignKey(
+        "incubators.Incubator",
+        verbose_name=_("delivered at"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_measures",
+    )
+    description = models.CharField(_("description"), max_length=300)
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("precision of date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    value_yuan = models.DecimalField(
+        _("value (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    partly_free = models.BooleanField(
+        _("partly free"), default=False, help_text=_("Only part of the cost is covered.")
+    )
+
+    class Meta:
+        ordering = ["-date", "id"]
+        verbose_name = _("support measure")
+        verbose_name_plural = _("support measures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entrepreneur__isnull=False) | Q(enterprise__isnull=False),
+                name="support_has_recipient",
+            ),
+            models.CheckConstraint(condition=Q(value_yuan__gte=0), name="support_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise or self.entrepreneur} · {self.get_kind_display()}"
+
+    def clean(self):
+        if not self.entrepreneur_id and not self.enterprise_id:
+            raise ValidationError(
+                _("Choose who received the support: an entrepreneur, an enterprise or both.")
+            )
+
+
+class Financing(SourcedModel):
+    """Money an enterprise raised: a guaranteed entrepreneurship loan, a bank loan, equity, a grant."""
+
+    class Kind(models.TextChoices):
+        GUARANTEED_LOAN = "guaranteed_loan", _("guaranteed entrepreneurship loan (创业担保贷款)")
+        BANK_LOAN = "bank_loan", _("bank loan")
+        EQUITY = "equity", _("equity investment")
+        GRANT = "grant", _("grant or subsidy")
+        OTHER = "other", _("other")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="financings"
+    )
+    borrower = models.ForeignKey(
+        Entrepreneur,
+        verbose_name=_("borrower"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="financings",
+        help_text=_("The person who took a guaranteed loan, if any."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    date = models.DateField(_("date"))
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="financings",
+        help_text=_("Bank, investor or granting body."),
+    )
+    guarantor = models.ForeignKey(
+        Organisation,
+        verbose_name=_("guarantor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="guaranteed_financings",
+    )
+    term_months = models.PositiveSmallIntegerField(_("term (months)"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "id"]
+        verbose_name = _("financing")
+        verbose_name_plural = _("financing")
+        indexes = [models.Index(fields=["date"], name="financing_date")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="financing_amount_positive"),
+            models.UniqueConstraint(
+                fields=["enterprise", "kind", "date", "amount"], name="financing_unique_per_enterprise"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_kind_display()} · {self.amount:,} 元"

@@ -1,0 +1,352 @@
+"""Models shared by every app: the abstract bases, the user, organisations, sources and the
+program's reported figures.
+
+Reported figures are what publications say about the program as a whole (6,267 person-times,
+16.51 million yuan...). No set of individual records reproduces them, so they are stored as they
+were reported, with qualifier, period, scope and source, never as invented individual rows.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Adds creation and last-change times to every concrete model."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a stored date is known: '2017' is stored as 2017-01-01 with precision YEAR."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+class Qualifier(models.TextChoices):
+    """How a Chinese figure qualifies its number: 余/多/超过/以上 = over, 近 = nearly."""
+
+    EXACT = "exact", _("exact")
+    OVER = "over", _("over (余/多/超过)")
+    NEARLY = "nearly", _("nearly (近)")
+    ABOUT = "about", _("about (约)")
+    ORDER = "order", _("order of magnitude (数以…计)")
+
+
+class SourcedModel(TimeStampedModel):
+    """A record that keeps where its facts came from."""
+
+    source = models.ForeignKey(
+        "jining.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The publication or document this record is based on."),
+    )
+    source_quote = models.TextField(
+        _("source quote"), blank=True, help_text=_("The sentence(s) of the source this record comes from.")
+    )
+
+    class Meta:
+        abstract = True
+
+
+class User(AbstractUser):
+    """A staff member or a partner account (partners never log in to the admin)."""
+
+    organisation = models.ForeignKey(
+        "jining.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class Organisation(TimeStampedModel):
+    """A body that runs, guides, funds or reports on the program: the bureau, 残联, a bank, a ministry."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("government department")
+        MINISTRY = "ministry", _("national ministry or commission")
+        FEDERATION = "federation", _("people's organisation (e.g. 残联)")
+        BANK = "bank", _("bank")
+        GUARANTOR = "guarantor", _("guarantee agency")
+        OPERATOR = "operator", _("incubator operator")
+        ENTERPRISE = "enterprise", _("enterprise")
+        MEDIA = "media", _("media")
+        EDUCATION = "education", _("school or university")
+        OTHER = "other", _("other")
+
+    code = models.SlugField(
+        _("code"), max_length=60, unique=True, help_text=_("Stable short key, e.g. jnq-ldjyj.")
+    )
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent body"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    head_name = models.CharField(
+        _("head"), max_length=50, blank=True, help_text=_("e.g. the bureau director.")
+    )
+    head_title = models.CharField(_("head's title"), max_length=50, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Source(TimeStampedModel):
+    """A publication, document or media item that facts are taken from."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", _("news article")
+        VIDEO = "video", _("video")
+        WECHAT = "wechat", _("WeChat article")
+        DOCUMENT = "document", _("government document")
+        STATISTICS = "statistics", _("statistical report")
+        RECORD = "record", _("bureau record")
+        OTHER = "other", _("other")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(
+        _("publisher"), max_length=200, blank=True, help_text=_("Newspaper or channel.")
+    )
+    authors = models.CharField(_("authors"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("precision of publication date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    url = models.URLField(_("web address"), blank=True)
+    cited_in = models.ForeignKey(
+        "self",
+        verbose_name=_("cited in"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="citations",
+        help_text=_("Where we learnt of this item, if we have not seen it ourselves."),
+    )
+    text = models.TextField(_("full text"), blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "publisher", "published_on"], name="source_unique_publication"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.publisher}《{self.title}》" if self.publisher else f"《{self.title}》"
+
+
+class Programme(SourcedModel):
+    """The returnee-entrepreneurship pilot itself: who designated it, when, who runs it and how."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    area = models.CharField(_("pilot area"), max_length=100, help_text=_("e.g. 集宁区"))
+    designated_year = models.PositiveSmallIntegerField(_("year designated"), null=True, blank=True)
+    designated_by = models.ManyToManyField(
+        Organisation, verbose_name=_("designated by"), blank=True, related_name="designated_programmes"
+    )
+    designating_body_count = models.PositiveSmallIntegerField(
+        _("number of designating bodies"),
+        null=True,
+        blank=True,
+        help_text=_("e.g. ten ministries, of which some are named."),
+    )
+    run_by = models.ForeignKey(
+        Organisation, verbose_name=_("run by"), on_delete=models.PROTECT, related_name="programmes_run"
+    )
+    special_group_approach = models.TextField(
+        _("approach for special groups"),
+        blank=True,
+        help_text=_("e.g. 送岗位、送技术、送政策 plus follow-up."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self):
+        return self.name
+
+
+class ReportedFigure(TimeStampedModel):
+    """A figure as a source reported it, with its qualifier, period, scope and provenance."""
+
+    class Measure(models.TextChoices):
+        DEEPLY_POOR_COUNTIES = "deeply_poor_counties", _("deeply poor counties")
+        MIGRANT_WORKERS = "migrant_workers", _("migrant workers working away")
+        TRAINING_PARTICIPANTS = "training_participants", _("entrepreneurship-training participants")
+        PARKS_BUILT = "parks_built", _("parks and incubation bases built")
+        ENTITIES_SETTLED = "entities_settled", _("entities settled")
+        ENTITIES_SUPPORTED = "entities_supported", _("entities supported")
+        JOBS_CREATED = "jobs_created", _("jobs created")
+        EXPERT_TEAMS = "expert_teams", _("expert service teams")
+        ECOMMERCE_RETURNEES = "ecommerce_returnees", _("e-commerce practitioners guided home")
+        ECOMMERCE_TALENTS = "ecommerce_talents", _("rural e-commerce talents trained")
+        SMES_SERVED = "smes_served", _("SMEs served")
+        EVENTS_HELD = "events_held", _("events held")
+        COACHING_PERSON_TIMES = "coaching_person_times", _("entrepreneurs coached (person-times)")
+        PROJECTS_INCUBATED = "projects_incubated", _("projects incubated")
+        FINANCING_PLANS_COACHED = "financing_plans_coached", _("enterprises coached on financing plans")
+        FINANCING_AMOUNT = "financing_amount", _("financing raised")
+        DIRECT_EMPLOYMENT = "direct_employment", _("direct employment")
+        INDIRECT_EMPLOYMENT = "indirect_employment", _("upstream and downstream employment")
+        RETURNEE_SHARE = "returnee_share", _("share of employment that is returnee entrepreneurs")
+        ONLINE_SALES = "online_sales", _("online sales")
+        SHOPS_ONLINE = "shops_online", _("shops that added live-streaming or online channels")
+        SESSIONS_HELD = "sessions_held", _("sessions held")
+        ONSITE_PARTICIPANTS = "onsite_participants", _("on-site participants")
+        ONLINE_VIEWS = "online_views", _("online views")
+        OTHER = "other", _("other")
+
+    class Unit(models.TextChoices):
+        COUNT = "count", _("count")
+        PERSON = "person", _("people")
+        PERSON_TIME = "person_time", _("person-times")
+        HOUSEHOLD = "household", _("households")
+        YUAN = "yuan", _("yuan")
+        PERCENT = "percent", _("percent")
+        M2 = "m2", _("square metres")
+        MU = "mu", _("mu (亩)")
+
+    class Scope(models.TextChoices):
+        CITY = "city", _("city")
+        DISTRICT = "district", _("district program")
+        INCUBATOR = "incubator", _("incubator or platform")
+        EVENT_SERIES = "event_series", _("event series")
+        EVENT = "event", _("single event")
+
+    key = models.SlugField(
+        _("key"), max_length=80, unique=True, help_text=_("Stable key used by reports and the API.")
+    )
+    measure = models.CharField(_("measure"), max_length=40, choices=Measure.choices)
+    label = models.CharField(
+        _("label"), max_length=200, help_text=_("What is counted, in the source's words.")
+    )
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    period_start = models.DateField(
+        _("period start"), null=True, blank=True, help_text=_("Empty for cumulative figures.")
+    )
+    as_of = models.DateField(
+        _("as of"), help_text=_("The end of the period, or the date a cumulative figure was reported.")
+    )
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    scope_name = models.CharField(_("scope name"), max_length=200, help_text=_("e.g. 集宁区, 爱创空间."))
+    incubator = models.ForeignKey(
+        "incubators.Incubator",
+        verbose_name=_("incubator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_figures",
+    )
+    event_series = models.ForeignKey(
+        "events.EventSeries",
+        verbose_name=_("event series"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_figures",
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_figures",
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="figures"
+    )
+    source_quote = models.TextField(_("source quote"), help_text=_("The sentence the figure comes from."))
+
+    class Meta:
+        ordering = ["scope", "scope_name", "measure", "as_of", "id"]
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="figure_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | Q(period_start__lte=models.F("as_of")),
+                name="figure_period_start_before_end",
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit="percent") | Q(value__lte=100), name="figure_percent_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=(Q(scope="incubator") & Q(incubator__isnull=False))
+                | (Q(scope="event_series") & Q(event_series__isnull=False))
+                | (Q(scope="event") & Q(event__isnull=False))
+                | Q(scope__in=["city", "district"]),
+                name="figure_scope_has_its_object",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "measure", "scope", "scope_name", "as_of"], name="figure_unique_per_source"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope_name} · {self.label}: {self.value:,} {self.get_unit_display()}"
+
+    def clean(self):
+        objects = {
+            "incubator": self.incubator_id,
+            "event_series": self.event_series_id,
+            "event": self.event_id,
+        }
+        for scope, object_id in objects.items():
+            if self.scope != scope and object_id:
+                raise ValidationError(
+                    {
+                        scope: _("Only set this when the scope is “%(scope)s”.")
+                        % {"scope": self.Scope(scope).label}
+                    }
+                )
+        if self.scope in objects and not objects[self.scope]:
+            raise ValidationError({self.scope: _("Choose the object this figure is about.")})
