@@ -237,7 +237,6 @@ class Enterprise(SourcedModel):
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,
-        null=True,
         blank=True,
         validators=[validate_credit_code],
     )

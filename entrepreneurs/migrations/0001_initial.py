@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(db_index=True, max_length=200, verbose_name='name')),
                 ('short_name', models.CharField(blank=True, max_length=100, verbose_name='short name or brand')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('credit_code', models.CharField(blank=True, max_length=18, null=True, validators=[jining.validators.validate_credit_code], verbose_name='unified social credit code')),
+                ('credit_code', models.CharField(blank=True, max_length=18, validators=[jining.validators.validate_credit_code], verbose_name='unified social credit code')),
                 ('registration_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year registered or founded')),
                 ('legal_form', models.CharField(choices=[('limited_company', 'limited liability company (有限责任公司)'), ('individual_business', 'individual business (个体工商户)'), ('cooperative', "farmers' cooperative"), ('family_farm', 'family farm'), ('team', 'team without a licence'), ('unknown', 'unknown')], default='unknown', max_length=30, verbose_name='legal form')),
                 ('industry', models.CharField(choices=[('agriculture', 'agriculture'), ('manufacturing', 'manufacturing'), ('electronics', 'electronics and smart devices'), ('leather', 'leather and fur'), ('media', 'media and culture'), ('ecommerce', 'e-commerce'), ('retail', 'wholesale and retail'), ('catering', 'catering and lodging'), ('services', 'services'), ('other', 'other')], default='other', max_length=20, verbose_name='industry')),
