@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 
 from jining.models import Source
 
-ARTICLE_SOURCE_CODE = "crd-2019-09-05-jining"
+ARTICLE_SOURCE_CODE = "zggbb-20190905-jinyaoshi"
 
 
 class Command(BaseCommand):
