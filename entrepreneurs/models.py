@@ -165,6 +165,7 @@ class Entrepreneur(SourcedModel):
         errors = {}
         if self.birth_decade is not None and self.birth_decade % 10:
             errors["birth_decade"] = _("A decade is a year ending in 0, e.g. 1980 for 80后.")
+        born = None
         if self.id_card_number:
             self.id_card_number = normalize_id_card(self.id_card_number)
             born = id_card_birth_date(self.id_card_number)
@@ -173,7 +174,8 @@ class Entrepreneur(SourcedModel):
                     errors["birth_date"] = _("The date of birth differs from the one in the ID-card number.")
                 if self.gender not in (self.Gender.UNKNOWN, id_card_gender(self.id_card_number)):
                     errors["gender"] = _("The gender differs from the one in the ID-card number.")
-        birth_year = self.birth_date.year if self.birth_date else self.birth_year
+        birth_date = self.birth_date or born
+        birth_year = birth_date.year if birth_date else self.birth_year
         if birth_year and self.birth_year and birth_year != self.birth_year:
             errors["birth_year"] = _("The year of birth differs from the date of birth.")
         if birth_year and self.birth_decade and birth_year // 10 * 10 != self.birth_decade:
@@ -196,7 +198,7 @@ class Entrepreneur(SourcedModel):
                 self.gender = id_card_gender(self.id_card_number)
         if self.birth_date:
             self.birth_year = self.birth_date.year
-        if self.birth_year and not self.birth_decade:
+        if self.birth_year:
             self.birth_decade = self.birth_year // 10 * 10
         if self.phone:
             self.phone = normalize_mobile(self.phone)
@@ -277,6 +279,9 @@ class Enterprise(SourcedModel):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        self.credit_code = (self.credit_code or "").strip().upper()
+
     def save(self, *args, **kwargs):
         self.credit_code = (self.credit_code or "").strip().upper()
         super().save(*args, **kwargs)
@@ -348,18 +353,31 @@ class EnterpriseFigure(SourcedModel):
         return f"{self.enterprise} {self.year} {self.get_measure_display()}: {self.value:,}"
 
     def clean(self):
-        if self.measure == self.Measure.DISABLED_EMPLOYEES and self.enterprise_id and self.year:
-            employees = (
-                EnterpriseFigure.objects.filter(
-                    enterprise_id=self.enterprise_id, year=self.year, measure=self.Measure.EMPLOYEES
-                )
-                .values_list("value", flat=True)
-                .first()
+        """Employees with disabilities can never outnumber the employees of the same year."""
+        pairs = {
+            self.Measure.DISABLED_EMPLOYEES: self.Measure.EMPLOYEES,
+            self.Measure.EMPLOYEES: self.Measure.DISABLED_EMPLOYEES,
+        }
+        if self.measure not in pairs or not self.enterprise_id or not self.year or self.value is None:
+            return
+        other = (
+            EnterpriseFigure.objects.filter(
+                enterprise_id=self.enterprise_id, year=self.year, measure=pairs[self.measure]
             )
-            if employees is not None and self.value is not None and self.value > employees:
-                raise ValidationError(
-                    {"value": _("More employees with disabilities than employees in that year.")}
-                )
+            .exclude(pk=self.pk)
+            .values_list("value", flat=True)
+            .first()
+        )
+        if other is None:
+            return
+        if self.measure == self.Measure.DISABLED_EMPLOYEES:
+            disabled, employees = self.value, other
+        else:
+            disabled, employees = other, self.value
+        if disabled > employees:
+            raise ValidationError(
+                {"value": _("More employees with disabilities than employees in that year.")}
+            )
 
 
 class SupportMeasure(SourcedModel):

@@ -142,6 +142,7 @@ class EntrepreneurFactory(factory.django.DjangoModelFactory):
 class EnterpriseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Enterprise
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"集宁区测试企业{n}有限公司")
     credit_code = factory.Sequence(make_credit_code)
