@@ -1,0 +1,379 @@
+"""Admin for returnee entrepreneurs, their enterprises, yearly figures, support and financing.
+
+Personal and sensitive data (ID-card number, phone, disability, health) is shown on the change
+page only, never in a changelist column.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from entrepreneurs.models import (
+    Enterprise,
+    EnterpriseFigure,
+    Entrepreneur,
+    Financing,
+    Product,
+    SpecialGroup,
+    SupportMeasure,
+)
+from events.models import Attendance
+from incubators.models import Residency
+from jining.admin import (
+    PROVENANCE_FIELDSET,
+    RECORD_FIELDSET,
+    JoinedInline,
+    count_of,
+    format_number,
+    qualified_value,
+    sum_of,
+)
+
+
+@admin.register(SpecialGroup)
+class SpecialGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "name_en", "sensitive", "member_count")
+    list_filter = ("sensitive",)
+    search_fields = ("name", "name_en", "code")
+    readonly_fields = ("created", "updated")
+    fields = ("code", "name", "name_en", "sensitive", "created", "updated")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(member_count=count_of(Entrepreneur.special_groups.through, "specialgroup"))
+        )
+
+    @admin.display(description=_("entrepreneurs"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+
+class FoundedEnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise.founders.through
+        fields = ("enterprise",)
+        labels = {"enterprise": _("enterprise")}
+
+
+class FoundedEnterpriseInline(admin.TabularInline):
+    """The enterprises an entrepreneur founded (rows of Enterprise.founders)."""
+
+    model = Enterprise.founders.through
+    form = FoundedEnterpriseForm
+    fk_name = "entrepreneur"
+    autocomplete_fields = ("enterprise",)
+    extra = 0
+    classes = ("founded-enterprises",)
+    template = "admin/entrepreneurs/entrepreneur/founded_enterprises_tabular.html"
+    verbose_name = _("enterprise founded")
+    verbose_name_plural = _("enterprises founded")
+
+
+class EntrepreneurSupportInline(JoinedInline):
+    model = SupportMeasure
+    fk_name = "entrepreneur"
+    fields = ("kind", "description", "date", "value_yuan", "provider", "enterprise")
+    autocomplete_fields = ("provider", "enterprise")
+    select_related = ("entrepreneur", "enterprise")
+    show_change_link = True
+
+
+@admin.register(Entrepreneur)
+class EntrepreneurAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "name_romanised",
+        "gender",
+        "birth_decade",
+        "hometown_county",
+        "return_year",
+        "education",
+        "enterprise_list",
+        "attendance_count",
+    )
+    list_filter = ("gender", "education", "return_year", "birth_decade", "hometown_county", "special_groups")
+    search_fields = (
+        "name",
+        "name_romanised",
+        "=id_card_number",
+        "=phone",
+        "hometown_county",
+        "hometown_township",
+        "prior_work_place",
+        "prior_trade",
+        "enterprises__name",
+    )
+    autocomplete_fields = ("special_groups", "coverage", "source")
+    readonly_fields = ("created", "updated")
+    inlines = (FoundedEnterpriseInline, EntrepreneurSupportInline)
+    fieldsets = (
+        (
+            _("Identity"),
+            {
+                "fields": (
+                    ("name", "name_romanised"),
+                    "gender",
+                    ("birth_date", "birth_year", "birth_decade"),
+                    "id_card_number",
+                    "phone",
+                    "education",
+                )
+            },
+        ),
+        (
+            _("Hometown and background"),
+            {
+                "fields": (
+                    ("hometown_city", "hometown_county", "hometown_township"),
+                    "left_home_age",
+                    ("prior_work_place", "prior_trade"),
+                    "return_year",
+                )
+            },
+        ),
+        (
+            _("Special groups and sensitive information"),
+            {
+                "fields": ("special_groups", "disability_category", "disability_since_year", "health_notes"),
+                "description": _("Sensitive personal information: for bureau staff only, never shared."),
+            },
+        ),
+        (_("Story and provenance"), {"fields": ("story", "coverage", "source", "source_quote")}),
+        RECORD_FIELDSET,
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(attendance_count=count_of(Attendance, "entrepreneur"))
+            .prefetch_related("enterprises")
+        )
+
+    @admin.display(description=_("enterprises"))
+    def enterprise_list(self, obj):
+        return "、".join(enterprise.name for enterprise in obj.enterprises.all()) or "-"
+
+    @admin.display(description=_("events attended"), ordering="attendance_count")
+    def attendance_count(self, obj):
+        return obj.attendance_count
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    fields = ("name", "name_en", "stage")
+    extra = 0
+    show_change_link = True
+
+
+class EnterpriseFigureInline(JoinedInline):
+    model = EnterpriseFigure
+    fields = ("year", "measure", "value", "qualifier", "source")
+    autocomplete_fields = ("source",)
+    select_related = ("enterprise",)
+
+
+class FinancingInline(JoinedInline):
+    model = Financing
+    fields = ("kind", "amount", "date", "borrower", "provider", "guarantor", "term_months")
+    autocomplete_fields = ("borrower", "provider", "guarantor")
+    select_related = ("enterprise",)
+    show_change_link = True
+
+
+class EnterpriseSupportInline(JoinedInline):
+    model = SupportMeasure
+    fk_name = "enterprise"
+    fields = ("kind", "description", "date", "value_yuan", "provider", "entrepreneur")
+    autocomplete_fields = ("provider", "entrepreneur")
+    select_related = ("entrepreneur", "enterprise")
+    show_change_link = True
+
+
+class EnterpriseResidencyInline(JoinedInline):
+    model = Residency
+    fk_name = "enterprise"
+    fields = ("incubator", "start_date", "start_precision", "end_date", "unit")
+    autocomplete_fields = ("incubator",)
+    select_related = ("incubator", "enterprise", "entrepreneur")
+    show_change_link = True
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "short_name",
+        "legal_form",
+        "industry",
+        "status",
+        "registration_year",
+        "founder_list",
+        "financing_total",
+    )
+    list_filter = ("status", "industry", "legal_form", "registration_year")
+    search_fields = ("name", "short_name", "name_en", "=credit_code", "founders__name", "address")
+    autocomplete_fields = ("founders", "source")
+    readonly_fields = ("created", "updated")
+    inlines = (
+        ProductInline,
+        EnterpriseFigureInline,
+        FinancingInline,
+        EnterpriseSupportInline,
+        EnterpriseResidencyInline,
+    )
+    fieldsets = (
+        (
+            _("Identity"),
+            {
+                "fields": (
+                    "name",
+                    ("short_name", "name_en"),
+                    "credit_code",
+                    ("legal_form", "registration_year"),
+                    "status",
+                )
+            },
+        ),
+        (_("Business"), {"fields": ("industry", "founders", "address", "description")}),
+        PROVENANCE_FIELDSET,
+        RECORD_FIELDSET,
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(financing_total=sum_of(Financing, "enterprise", "amount"))
+            .prefetch_related("founders")
+        )
+
+    @admin.display(description=_("founders"))
+    def founder_list(self, obj):
+        return "、".join(founder.name for founder in obj.founders.all()) or "-"
+
+    @admin.display(description=_("financing raised (yuan)"), ordering="financing_total")
+    def financing_total(self, obj):
+        return format_number(obj.financing_total)
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("name", "enterprise", "stage")
+    list_filter = ("stage",)
+    search_fields = ("name", "name_en", "enterprise__name", "enterprise__short_name")
+    list_select_related = ("enterprise",)
+    autocomplete_fields = ("enterprise",)
+    readonly_fields = ("created", "updated")
+    fieldsets = (
+        (None, {"fields": ("enterprise", "name", "name_en", "stage", "description")}),
+        RECORD_FIELDSET,
+    )
+
+
+@admin.register(EnterpriseFigure)
+class EnterpriseFigureAdmin(admin.ModelAdmin):
+    list_display = ("enterprise", "year", "measure", "figure", "source")
+    list_filter = ("measure", "year", "qualifier")
+    search_fields = ("enterprise__name", "enterprise__short_name", "source_quote")
+    list_select_related = ("enterprise", "source")
+    autocomplete_fields = ("enterprise", "source")
+    readonly_fields = ("created", "updated")
+    fieldsets = (
+        (None, {"fields": ("enterprise", "year", "measure", "value", "qualifier")}),
+        PROVENANCE_FIELDSET,
+        RECORD_FIELDSET,
+    )
+
+    @admin.display(description=_("value"), ordering="value")
+    def figure(self, obj):
+        return qualified_value(obj.value, obj.qualifier)
+
+
+@admin.register(SupportMeasure)
+class SupportMeasureAdmin(admin.ModelAdmin):
+    list_display = (
+        "recipient",
+        "kind",
+        "description",
+        "date",
+        "value",
+        "partly_free",
+        "provider",
+        "incubator",
+    )
+    list_filter = ("kind", "partly_free", "date_precision")
+    search_fields = (
+        "description",
+        "entrepreneur__name",
+        "enterprise__name",
+        "enterprise__short_name",
+        "provider__name",
+        "incubator__name",
+    )
+    date_hierarchy = "date"
+    list_select_related = ("entrepreneur", "enterprise", "provider", "incubator")
+    autocomplete_fields = ("entrepreneur", "enterprise", "provider", "incubator", "source")
+    readonly_fields = ("created", "updated")
+    fieldsets = (
+        (_("Recipient"), {"fields": ("entrepreneur", "enterprise")}),
+        (
+            _("Support"),
+            {
+                "fields": (
+                    "kind",
+                    "description",
+                    ("date", "date_precision"),
+                    ("value_yuan", "partly_free"),
+                    "provider",
+                    "incubator",
+                )
+            },
+        ),
+        PROVENANCE_FIELDSET,
+        RECORD_FIELDSET,
+    )
+
+    @admin.display(description=_("recipient"))
+    def recipient(self, obj):
+        if obj.enterprise and obj.entrepreneur:
+            return f"{obj.entrepreneur}（{obj.enterprise}）"
+        return obj.enterprise or obj.entrepreneur
+
+    @admin.display(description=_("value (yuan)"), ordering="value_yuan")
+    def value(self, obj):
+        return format_number(obj.value_yuan)
+
+
+@admin.register(Financing)
+class FinancingAdmin(admin.ModelAdmin):
+    list_display = ("enterprise", "kind", "amount_display", "date", "borrower", "provider", "guarantor")
+    list_filter = (
+        "kind",
+        ("provider", admin.RelatedOnlyFieldListFilter),
+        ("guarantor", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = (
+        "enterprise__name",
+        "enterprise__short_name",
+        "borrower__name",
+        "provider__name",
+        "guarantor__name",
+        "notes",
+    )
+    date_hierarchy = "date"
+    list_select_related = ("enterprise", "borrower", "provider", "guarantor")
+    autocomplete_fields = ("enterprise", "borrower", "provider", "guarantor", "source")
+    readonly_fields = ("created", "updated")
+    fieldsets = (
+        (None, {"fields": ("enterprise", "borrower", "kind", ("amount", "date"), "term_months")}),
+        (_("Lender and guarantor"), {"fields": ("provider", "guarantor", "notes")}),
+        PROVENANCE_FIELDSET,
+        RECORD_FIELDSET,
+    )
+
+    @admin.display(description=_("amount (yuan)"), ordering="amount")
+    def amount_display(self, obj):
+        return format_number(obj.amount)

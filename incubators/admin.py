@@ -1,0 +1,189 @@
+"""Admin for incubators and platforms: their facilities, designations and residents."""
+
+import datetime
+
+from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incubators.models import Designation, Facility, Incubator, Residency, Service
+from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline, count_of
+
+
+def current_residency(today: datetime.date | None = None, prefix: str = "") -> Q:
+    """Residencies that have not ended: no end date, or one that is still ahead."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+
+
+class CurrentResidencyFilter(admin.SimpleListFilter):
+    title = _("residency status")
+    parameter_name = "current"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("current")), ("no", _("ended")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(current_residency())
+        if self.value() == "no":
+            return queryset.exclude(current_residency())
+        return queryset
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "name_en", "incubator_count")
+    search_fields = ("name", "name_en", "code")
+    readonly_fields = ("created", "updated")
+    fields = ("code", "name", "name_en", "created", "updated")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(incubator_count=count_of(Incubator.services.through, "service"))
+        )
+
+    @admin.display(description=_("incubators offering it"), ordering="incubator_count")
+    def incubator_count(self, obj):
+        return obj.incubator_count
+
+
+class FacilityInline(JoinedInline):
+    model = Facility
+    fields = ("name", "name_en", "area_m2", "free_of_charge")
+    select_related = ("incubator",)
+
+
+class DesignationInline(JoinedInline):
+    model = Designation
+    fields = ("title", "level", "year", "awarded_by", "source")
+    autocomplete_fields = ("awarded_by", "source")
+    select_related = ("incubator",)
+
+
+class ResidencyInline(JoinedInline):
+    model = Residency
+    fields = ("enterprise", "entrepreneur", "start_date", "start_precision", "end_date", "unit")
+    autocomplete_fields = ("enterprise", "entrepreneur")
+    select_related = ("incubator", "enterprise", "entrepreneur")
+    show_change_link = True
+
+
+@admin.register(Incubator)
+class IncubatorAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "parent",
+        "township",
+        "operator",
+        "established_year",
+        "current_resident_count",
+        "residency_count",
+    )
+    list_filter = ("kind", "township", "established_year", "services")
+    search_fields = ("name", "name_en", "code", "host_building", "address", "area", "township")
+    list_select_related = ("parent", "operator")
+    autocomplete_fields = ("parent", "operator", "guiding_body", "services", "source")
+    readonly_fields = ("created", "updated")
+    inlines = (FacilityInline, DesignationInline, ResidencyInline)
+    fieldsets = (
+        (None, {"fields": ("code", "name", "name_en", "kind", "parent", "established_year")}),
+        (_("Operation"), {"fields": ("operator", "guiding_body", "services")}),
+        (_("Location"), {"fields": ("host_building", "address", "area", "township")}),
+        (
+            _("Size and capacity"),
+            {
+                "fields": (
+                    ("land_area_mu", "building_area_m2"),
+                    ("free_area_m2", "service_zone_area_m2"),
+                    ("shop_count", "workstation_count"),
+                    ("service_agency_count", "mentor_count"),
+                )
+            },
+        ),
+        (_("Description"), {"fields": ("description",)}),
+        PROVENANCE_FIELDSET,
+        RECORD_FIELDSET,
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                current_resident_count=count_of(Residency, "incubator", current_residency()),
+                residency_count=count_of(Residency, "incubator"),
+            )
+        )
+
+    @admin.display(description=_("current residents"), ordering="current_resident_count")
+    def current_resident_count(self, obj):
+        return obj.current_resident_count
+
+    @admin.display(description=_("residencies (all time)"), ordering="residency_count")
+    def residency_count(self, obj):
+        return obj.residency_count
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ("name", "incubator", "area_m2", "free_of_charge")
+    list_filter = ("free_of_charge", ("incubator", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "name_en", "incubator__name")
+    list_select_related = ("incubator",)
+    autocomplete_fields = ("incubator",)
+    readonly_fields = ("created", "updated")
+    fieldsets = (
+        (None, {"fields": ("incubator", "name", "name_en", "area_m2", "free_of_charge")}),
+        RECORD_FIELDSET,
+    )
+
+
+@admin.register(Designation)
+class DesignationAdmin(admin.ModelAdmin):
+    list_display = ("title", "incubator", "level", "year", "awarded_by")
+    list_filter = ("level", "year")
+    search_fields = ("title", "title_en", "incubator__name", "awarded_by__name")
+    list_select_related = ("incubator", "awarded_by")
+    autocomplete_fields = ("incubator", "awarded_by", "source")
+    readonly_fields = ("created", "updated")
+    fieldsets = (
+        (None, {"fields": ("incubator", "title", "title_en", "level", "year", "awarded_by")}),
+        PROVENANCE_FIELDSET,
+        RECORD_FIELDSET,
+    )
+
+
+@admin.register(Residency)
+class ResidencyAdmin(admin.ModelAdmin):
+    list_display = ("resident", "incubator", "start_date", "end_date", "unit", "is_current")
+    list_filter = (CurrentResidencyFilter, ("incubator", admin.RelatedOnlyFieldListFilter), "start_precision")
+    search_fields = (
+        "enterprise__name",
+        "enterprise__short_name",
+        "entrepreneur__name",
+        "incubator__name",
+        "unit",
+    )
+    date_hierarchy = "start_date"
+    list_select_related = ("incubator", "enterprise", "entrepreneur")
+    autocomplete_fields = ("incubator", "enterprise", "entrepreneur", "source")
+    readonly_fields = ("created", "updated")
+    fieldsets = (
+        (None, {"fields": ("incubator", "enterprise", "entrepreneur", "unit")}),
+        (_("Period"), {"fields": ("start_date", "start_precision", "end_date")}),
+        PROVENANCE_FIELDSET,
+        RECORD_FIELDSET,
+    )
+
+    @admin.display(description=_("resident"))
+    def resident(self, obj):
+        return obj.enterprise or obj.entrepreneur
+
+    @admin.display(description=_("current"), boolean=True)
+    def is_current(self, obj):
+        return obj.end_date is None or obj.end_date >= timezone.localdate()
