@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
+from jining.history import HistoryAdmin
 from jining.models import Organisation, Programme, Qualifier, ReportedFigure, Source, User
 
 SITE_TITLES = {
@@ -138,7 +139,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ("name", "code", "kind", "parent", "head_name", "user_count")
     list_filter = ("kind",)
     search_fields = ("name", "name_en", "code", "head_name")
@@ -182,7 +183,7 @@ class ReportedFigureInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ("title", "publisher", "kind", "published_on", "cited_in", "figure_count")
     list_filter = ("kind", "published_precision", "publisher")
     search_fields = ("title", "publisher", "authors", "code", "url")
@@ -207,7 +208,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(HistoryAdmin):
     list_display = ("name", "area", "designated_year", "run_by", "designating_body_count", "source")
     list_filter = ("designated_year", "area")
     search_fields = ("name", "name_en", "code", "area", "run_by__name")
@@ -227,7 +228,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(admin.ModelAdmin):
+class ReportedFigureAdmin(HistoryAdmin):
     list_display = ("scope_name", "label", "figure", "as_of", "source")
     list_display_links = ("scope_name", "label")
     list_filter = ("scope", "measure", "unit", "qualifier")
@@ -250,3 +251,262 @@ class ReportedFigureAdmin(admin.ModelAdmin):
 
 
 # --- Partner API access (issue 3) ---
+# Staff create partner accounts and issue, revoke and rotate their API tokens here; the same
+# services back `manage.py create_partner`. A token's key is shown once, in the admin message after
+# it is issued; only its hash is stored, and the admin never shows the hash.
+
+from django.conf import settings  # noqa: E402
+from django.contrib import messages  # noqa: E402
+from django.db.models import Exists, Max  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.html import format_html  # noqa: E402
+
+from jining.aggregates import SubqueryCount  # noqa: E402
+from jining.models import ApiToken, PartnerAccount  # noqa: E402
+from jining.services import PARTNER_GROUP, partner_create, token_issue, token_revoke, token_rotate  # noqa: E402
+
+
+def show_new_key(request, token, key):
+    """The only time a key is shown: a message to the staff member who issued it."""
+    messages.warning(
+        request,
+        format_html(
+            "{} <code style='user-select:all'>{}</code><br>{}",
+            _("New API token for “%(user)s” (%(label)s):")
+            % {"user": token.user, "label": token.label or "-"},
+            key,
+            _(
+                "Copy it now and send it to the partner securely: it is shown only this once. "
+                "The partner sends it as “Authorization: Token <key>”."
+            ),
+        ),
+    )
+
+
+class ApiTokenStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("usable", _("usable")),
+            ("expired", _("expired")),
+            ("revoked", _("revoked")),
+            ("account_disabled", _("account disabled")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "usable":
+            return queryset.filter(enabled=True, expires__gt=now, user__is_active=True)
+        if self.value() == "expired":
+            return queryset.filter(expires__lte=now)
+        if self.value() == "revoked":
+            return queryset.filter(enabled=False)
+        if self.value() == "account_disabled":
+            return queryset.filter(user__is_active=False)
+        return queryset
+
+
+def token_status(token) -> str:
+    if not token.enabled:
+        return _("revoked")
+    if token.is_expired:
+        return _("expired")
+    if not token.user.is_active:
+        return _("account disabled")
+    return _("usable")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Partner API tokens: prefix, label, expiry, enabled flag and last use; never the key or its hash."""
+
+    list_display = ("prefix_display", "label", "user", "status", "expires", "last_used", "created")
+    list_display_links = ("prefix_display", "label")
+    list_filter = (ApiTokenStatusFilter, "enabled")
+    search_fields = ("prefix", "label", "user__username", "user__organisation__name")
+    list_select_related = ("user",)
+    date_hierarchy = "created"
+    readonly_fields = ("prefix_display", "status", "last_used", "created", "updated")
+    actions = ["revoke_tokens", "rotate_tokens"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("user", "label", "expires")
+        return (
+            "prefix_display",
+            "user",
+            "label",
+            "status",
+            "enabled",
+            "expires",
+            "last_used",
+            "created",
+            "updated",
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "user") if obj else self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            form.base_fields["expires"].required = False
+            form.base_fields["expires"].help_text = _(
+                "Leave empty for the default lifetime (%(days)s days)."
+            ) % {"days": settings.API_TOKEN_LIFETIME_DAYS}
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(is_staff=False, is_superuser=False).order_by("username")
+            kwargs["help_text"] = _("A partner account (create one under “Partner accounts”).")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        partner_create(username=obj.user.username)  # makes sure the account can read
+        token, key = token_issue(user=obj.user, label=obj.label, expires=obj.expires)
+        for field in ApiToken._meta.concrete_fields:  # the admin goes on with the issued token
+            setattr(obj, field.attname, getattr(token, field.attname))
+        show_new_key(request, token, key)
+
+    @admin.display(description=_("prefix"), ordering="prefix")
+    def prefix_display(self, obj):
+        return f"{obj.prefix}…" if obj.prefix else "-"
+
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        return token_status(obj)
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke_tokens(self, request, queryset):
+        tokens = list(queryset.filter(enabled=True))
+        for token in tokens:
+            token_revoke(token=token)
+        self.message_user(
+            request, _("Revoked %(count)d token(s).") % {"count": len(tokens)}, messages.SUCCESS
+        )
+
+    @admin.action(
+        description=_("Rotate the selected tokens (revoke, and issue a successor)"), permissions=["change"]
+    )
+    def rotate_tokens(self, request, queryset):
+        for token in queryset.select_related("user"):
+            new, key = token_rotate(token=token)
+            show_new_key(request, new, key)
+
+
+class ApiTokenInline(admin.TabularInline):
+    """A partner's tokens, read-only: issue, revoke and rotate with the actions."""
+
+    model = ApiToken
+    fields = ("prefix_display", "label", "enabled", "expires", "last_used", "created")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("prefix"))
+    def prefix_display(self, obj):
+        return f"{obj.prefix}…"
+
+
+@admin.register(PartnerAccount)
+class PartnerAccountAdmin(admin.ModelAdmin):
+    """API accounts of partners (banks, incubators, agencies): the users who are not staff. Creating one
+    or issuing it a token puts it in the partners group (read access); deactivating an account disables
+    all its tokens at once."""
+
+    list_display = (
+        "username",
+        "organisation",
+        "is_active",
+        "can_read",
+        "token_count",
+        "tokens_last_used",
+        "date_joined",
+    )
+    list_filter = ("is_active", "organisation")
+    search_fields = ("username", "email", "organisation__name")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+    date_hierarchy = "date_joined"
+    inlines = [ApiTokenInline]
+    actions = ["issue_tokens", "deactivate_partners", "activate_partners"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(is_staff=False, is_superuser=False)
+            .annotate(
+                token_count=SubqueryCount(ApiToken.objects.filter(user=OuterRef("pk"), enabled=True)),
+                tokens_last_used=Max("api_tokens__last_used"),
+                can_read=Exists(
+                    User.groups.through.objects.filter(user=OuterRef("pk"), group__name=PARTNER_GROUP)
+                ),
+            )
+        )
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("username", "email", "organisation")
+        return ("username", "email", "organisation", "is_active", "date_joined", "last_login")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("username", "date_joined", "last_login") if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        user, _created = partner_create(username=obj.username, email=obj.email, organisation=obj.organisation)
+        obj.pk = user.pk
+        token, key = token_issue(user=user, label=str(_("issued in the admin")))
+        show_new_key(request, token, key)
+
+    @admin.display(description=_("read access (partners group)"), boolean=True, ordering="can_read")
+    def can_read(self, obj):
+        return obj.can_read
+
+    @admin.display(description=_("enabled tokens"), ordering="token_count")
+    def token_count(self, obj):
+        return obj.token_count
+
+    @admin.display(description=_("tokens last used"), ordering="tokens_last_used")
+    def tokens_last_used(self, obj):
+        return obj.tokens_last_used or "-"
+
+    @admin.action(description=_("Issue a new token to the selected partners"), permissions=["change"])
+    def issue_tokens(self, request, queryset):
+        for user in queryset:
+            partner_create(username=user.username)  # makes sure the account can read
+            token, key = token_issue(user=user, label=str(_("issued in the admin")))
+            show_new_key(request, token, key)
+
+    @admin.action(
+        description=_("Deactivate the selected partners (all their tokens stop working)"),
+        permissions=["change"],
+    )
+    def deactivate_partners(self, request, queryset):
+        count = queryset.filter(is_active=True).update(is_active=False)
+        self.message_user(
+            request, _("Deactivated %(count)d partner(s).") % {"count": count}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Reactivate the selected partners"), permissions=["change"])
+    def activate_partners(self, request, queryset):
+        count = queryset.filter(is_active=False).update(is_active=True)
+        self.message_user(
+            request, _("Reactivated %(count)d partner(s).") % {"count": count}, messages.SUCCESS
+        )

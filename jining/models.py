@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class TimeStampedModel(models.Model):
@@ -113,6 +114,8 @@ class Organisation(TimeStampedModel):
     head_title = models.CharField(_("head's title"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("organisation")
@@ -160,6 +163,8 @@ class Source(TimeStampedModel):
     )
     text = models.TextField(_("full text"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-published_on", "id"]
         verbose_name = _("source")
@@ -200,6 +205,8 @@ class Programme(SourcedModel):
         help_text=_("e.g. 送岗位、送技术、送政策 plus follow-up."),
     )
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=["designated_by"])
 
     class Meta:
         ordering = ["name", "id"]
@@ -306,6 +313,8 @@ class ReportedFigure(TimeStampedModel):
     )
     source_quote = models.TextField(_("source quote"), help_text=_("The sentence the figure comes from."))
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["scope", "scope_name", "measure", "as_of", "id"]
         verbose_name = _("reported figure")
@@ -350,3 +359,58 @@ class ReportedFigure(TimeStampedModel):
                 )
         if self.scope in objects and not objects[self.scope]:
             raise ValidationError({self.scope: _("Choose the object this figure is about.")})
+
+
+class ApiToken(TimeStampedModel):
+    """A partner's API key, stored as a SHA-256 hash: the key itself is shown once, when issued.
+
+    A user may hold several tokens (one per system that calls the API). A token works while it is
+    enabled, not expired and its user is active: deactivating the user disables all its tokens at once.
+    Tokens are issued, revoked and rotated through ``jining.services``, from the admin and from
+    ``manage.py create_partner``.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    label = models.CharField(
+        _("label"), max_length=100, blank=True, help_text=_("What the token is for, e.g. the calling system.")
+    )
+    prefix = models.CharField(
+        _("prefix"),
+        max_length=16,
+        editable=False,
+        help_text=_("The first characters of the key, to recognise it; not enough to use it."),
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    expires = models.DateTimeField(_("expires"))
+    enabled = models.BooleanField(_("enabled"), default=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created", "id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.label or self.user})"
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        """Whether a request carrying this token is let in."""
+        return self.enabled and not self.is_expired and self.user.is_active
+
+
+class PartnerAccount(User):
+    """A partner's API account, as the admin lists it: a user in the partners group."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("partner account")
+        verbose_name_plural = _("partner accounts")

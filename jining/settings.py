@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "import_export",
+    "simple_history",
     "jining",
     "incubators",
     "entrepreneurs",
@@ -54,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -121,12 +126,88 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# --- Partner API (issue 3; docs/api.md) ---
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=365)
+API_TOKEN_LAST_USED_INTERVAL = env.int("API_TOKEN_LAST_USED_INTERVAL", default=60)  # seconds between writes
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1000/hour")  # per token; per IP when anonymous
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
+API_MAX_QUERY_STRING = env.int("API_MAX_QUERY_STRING", default=8192)  # characters
+
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "jining.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["jining.permissions.ModelViewPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "jining.api.filters.StrictOrderingFilter",
     ],
+    "DEFAULT_PAGINATION_CLASS": "jining.pagination.PartnerPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["jining.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "jining.api.schema.PartnerAutoSchema",
+    "EXCEPTION_HANDLER": "jining.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jining returnee-entrepreneurship programme: partner API",
+    "DESCRIPTION": (
+        "Read-only access for partners (banks, incubators, agencies) to the programme's incubators, "
+        "entrepreneurs, enterprises, events, financing and headline figures. Authenticate with "
+        "`Authorization: Token KEY`. Lists are paginated (`page`, `page_size`), searchable (`search`) "
+        "and sortable (`ordering`). See docs/api.md in the project."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "jining.models.DatePrecision",
+        "QualifierEnum": "jining.models.Qualifier",
+        "OrganisationKindEnum": "jining.models.Organisation.Kind",
+        "SourceKindEnum": "jining.models.Source.Kind",
+        "FigureMeasureEnum": "jining.models.ReportedFigure.Measure",
+        "FigureUnitEnum": "jining.models.ReportedFigure.Unit",
+        "FigureScopeEnum": "jining.models.ReportedFigure.Scope",
+        "IncubatorKindEnum": "incubators.models.Incubator.Kind",
+        "EnterpriseFigureMeasureEnum": "entrepreneurs.models.EnterpriseFigure.Measure",
+        "SupportMeasureKindEnum": "entrepreneurs.models.SupportMeasure.Kind",
+        "FinancingKindEnum": "entrepreneurs.models.Financing.Kind",
+        "EventKindEnum": "events.models.EventKind",
+    },
+}
+
+# --- Audit history (issue 4; docs/roles-and-history.md) ---
+# django-simple-history records every create, change and delete (admin, imports, API, shell) with
+# who, when and the field diff. History is read-only: no revert button, and jining.history refuses
+# a POST to a historical version's page.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = False  # who may view a record may view its history
+
+# --- Roles (issue 4; docs/roles-and-history.md) ---
+# Import needs the model's change permission (bureau_editors); export its view permission
+# (bureau_viewers too). Without these django-import-export lets any staff member import.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# --- Import/export (issue 4; docs/import-export.md) ---
+# The permission codes are set under "Roles" above; jining.importing.SpreadsheetImportExportMixin
+# requires both the add and the change permission to import, whatever the code.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False  # always preview first, then confirm
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# The library's own formula escaping only drops a leading "="; jining.importing.neutralise prefixes
+# an apostrophe to cells starting with = + - @ tab or CR instead, in CSV and xlsx alike.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.TempFolderStorage"

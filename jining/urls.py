@@ -1,10 +1,19 @@
-"""Top-level URLs: the staff admin and (from issue 3) the partner API."""
+"""Top-level URLs: the staff admin and the partner API (/api/v1/, see jining/api/urls.py).
+
+Django's error views answer JSON under /api/ and the usual pages elsewhere (jining/exceptions.py).
+"""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("jining.api.urls", namespace="api")),
 ]
+
+handler400 = "jining.exceptions.handler400"
+handler403 = "jining.exceptions.handler403"
+handler404 = "jining.exceptions.handler404"
+handler500 = "jining.exceptions.handler500"

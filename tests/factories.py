@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from entrepreneurs.models import (
     Enterprise,
@@ -17,7 +18,7 @@ from entrepreneurs.models import (
 )
 from events.models import Attendance, Event, EventKind, EventSeries, Segment
 from incubators.models import Designation, Facility, Incubator, Residency, Service
-from jining.models import Organisation, Programme, ReportedFigure, Source
+from jining.models import ApiToken, Organisation, Programme, ReportedFigure, Source
 from jining.validators import id_card_check_char, uscc_check_char
 
 
@@ -258,3 +259,16 @@ class ReportedFigureFactory(factory.django.DjangoModelFactory):
     scope_name = "集宁区"
     source = factory.SubFactory(SourceFactory)
     source_quote = "截至目前，集宁区累计参加创业培训人数2360人"
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token row with a made-up hash; use jining.services.token_issue when a usable key is needed."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    label = "test"
+    prefix = factory.Sequence(lambda n: f"jn_{n:08d}")
+    key_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=365))

@@ -1,0 +1,67 @@
+"""OpenAPI schema (drf-spectacular): token authentication and the error responses of every operation."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+
+from jining.api.serializers import ErrorSerializer
+
+ERROR_RESPONSES = {
+    "400": _("Invalid query parameter: `errors` names each parameter and what is wrong with it."),
+    "401": _("No token, or an invalid, revoked or expired one (header `WWW-Authenticate: Token`)."),
+    "403": _("The account may not read this resource (or tried to write: the API is read-only)."),
+    "404": _("No such object, or a page past the last one."),
+    "414": _("The query string is too long."),
+    "429": _("Too many requests for this token: wait the number of seconds in `Retry-After`."),
+}
+
+HEADERS = {
+    "401": {
+        "WWW-Authenticate": {
+            "schema": {"type": "string"},
+            "description": _("The authentication scheme to use: `Token`."),
+        }
+    },
+    "429": {
+        "Retry-After": {
+            "schema": {"type": "integer"},
+            "description": _("Seconds to wait before the next request."),
+        }
+    },
+}
+
+
+class PartnerAutoSchema(AutoSchema):
+    """Adds the JSON error responses (400, 401, 403, 404, 414, 429) to every operation."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, description in ERROR_RESPONSES.items():
+            if code == "404" and self._is_list_view() and not self.view.paginator:
+                continue
+            response = self._get_response_for_code(OpenApiResponse(ErrorSerializer, description), code)
+            if code in HEADERS:
+                response["headers"] = HEADERS[code]
+            responses.setdefault(code, response)
+        return responses
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Documents ``Authorization: Token KEY`` for jining.authentication.TokenAuthentication."""
+
+    target_class = "jining.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": str(
+                _(
+                    "A partner API token, sent as `Authorization: Token KEY`. "
+                    "Get one from the bureau (`manage.py create_partner NAME` or the admin)."
+                )
+            ),
+        }

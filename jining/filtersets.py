@@ -1,0 +1,175 @@
+"""FilterSets for organisations, sources and reported figures, and the recipe every app's FilterSets follow.
+
+Recipe (NetBox style): numbers and dates get ``exact``/``gte``/``lte``; each foreign key is filterable by
+id (``<fk>_id``) and by its stable code (``<fk>``); choice filters accept several values
+(``?kind=a&kind=b``); every filter has a label, so it is documented in the OpenAPI schema. Free text is
+``?search=`` (DRF's SearchFilter, configured per viewset). Invalid values give 400 naming the parameter.
+"""
+
+import django_filters
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_filters import fields as filter_fields
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from django_filters.utils import label_for_filter
+
+from events.models import Event, EventSeries
+from incubators.models import Incubator
+from jining.models import Organisation, ReportedFigure, Source
+
+# --- building blocks shared by every app's filtersets ---
+
+
+class MultiValueCharField(filter_fields.MultipleChoiceField):
+    """Accepts any strings (``?township=a&township=b``), not only declared choices."""
+
+    def valid_value(self, value):
+        return True
+
+
+class MultiValueCharFilter(django_filters.MultipleChoiceFilter):
+    """Exact match on any of several given strings."""
+
+    field_class = MultiValueCharField
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (``?return_year=abc`` or ``=1.5`` is a 400, not a silent truncation)."""
+
+    field_class = forms.IntegerField
+
+
+def _integer_bounds(field):
+    """The range a database column of ``field``'s type holds, so out-of-range input is a 400."""
+    if isinstance(field, models.PositiveSmallIntegerField):
+        return {"min_value": 0, "max_value": 32767}
+    if isinstance(field, models.SmallIntegerField):
+        return {"min_value": -32768, "max_value": 32767}
+    if isinstance(field, (models.PositiveIntegerField, models.PositiveBigIntegerField)):
+        return {"min_value": 0, "max_value": 2_147_483_647}
+    return {"min_value": -(2**63), "max_value": 2**63 - 1}
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """Generated filters validate like the column they filter: integers as integers within range,
+    decimals within the column's digits (so ``?amount__gte=1e999`` is a 400, not a database error)."""
+
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.IntegerField: {"filter_class": IntegerFilter},
+        models.SmallIntegerField: {"filter_class": IntegerFilter},
+        models.BigIntegerField: {"filter_class": IntegerFilter},
+        models.PositiveIntegerField: {"filter_class": IntegerFilter},
+        models.PositiveSmallIntegerField: {"filter_class": IntegerFilter},
+        models.PositiveBigIntegerField: {"filter_class": IntegerFilter},
+    }
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        """Generated filters get their label now (not lazily), so the schema documents them."""
+        filter_ = super().filter_for_field(field, field_name, lookup_expr)
+        if filter_.label is None:
+            filter_.label = label_for_filter(cls._meta.model, field_name, filter_.lookup_expr)
+        return filter_
+
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if filter_class is IntegerFilter:
+            params = {**params, **_integer_bounds(field)}
+        elif isinstance(field, models.DecimalField) and filter_class is django_filters.NumberFilter:
+            params = {**params, "max_digits": field.max_digits, "decimal_places": field.decimal_places}
+        return filter_class, params
+
+
+class IdMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
+    """Object ids: each must be a whole number in the id column's range before the database sees it."""
+
+    def _check_values(self, value):
+        for item in value:
+            try:
+                number = int(str(item))
+            except ValueError:
+                number = None
+            if number is None or not 0 < number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
+
+class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = IdMultipleChoiceField
+
+
+class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Related objects named by code; filters on the objects themselves (not ``<fk>=<code>``)."""
+
+    def get_filter_predicate(self, v):
+        return {self.field_name: v}
+
+
+DATE_LOOKUPS = ["exact", "gte", "lte"]
+NUMBER_LOOKUPS = ["exact", "gte", "lte"]
+
+
+def by_id(field_name, model, label, **kwargs):
+    """``?<fk>_id=1&<fk>_id=2``: the related object's id (an unknown id is a 400)."""
+    return IdMultipleChoiceFilter(field_name=field_name, queryset=model.objects.all(), label=label, **kwargs)
+
+
+def by_code(field_name, model, label, **kwargs):
+    """``?<fk>=code``: the related object's stable code (an unknown code is a 400)."""
+    return CodeMultipleChoiceFilter(
+        field_name=field_name, queryset=model.objects.all(), to_field_name="code", label=label, **kwargs
+    )
+
+
+# --- jining's models ---
+
+
+class OrganisationFilterSet(BaseFilterSet):
+    code = MultiValueCharFilter(label=_("Code"))
+    kind = django_filters.MultipleChoiceFilter(choices=Organisation.Kind.choices, label=_("Kind"))
+    parent_id = by_id("parent", Organisation, _("Parent body (ID)"), distinct=False)
+    parent = by_code("parent", Organisation, _("Parent body (code)"), distinct=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["code", "kind", "parent_id", "parent"]
+
+
+class SourceFilterSet(BaseFilterSet):
+    code = MultiValueCharFilter(label=_("Code"))
+    kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label=_("Kind"))
+    publisher = MultiValueCharFilter(label=_("Publisher"))
+
+    class Meta:
+        model = Source
+        fields = {"published_on": DATE_LOOKUPS}
+
+
+class ReportedFigureFilterSet(BaseFilterSet):
+    key = MultiValueCharFilter(label=_("Key"))
+    measure = django_filters.MultipleChoiceFilter(choices=ReportedFigure.Measure.choices, label=_("Measure"))
+    unit = django_filters.MultipleChoiceFilter(choices=ReportedFigure.Unit.choices, label=_("Unit"))
+    qualifier = django_filters.MultipleChoiceFilter(
+        choices=ReportedFigure._meta.get_field("qualifier").choices, label=_("Qualifier")
+    )
+    scope = django_filters.MultipleChoiceFilter(choices=ReportedFigure.Scope.choices, label=_("Scope"))
+    incubator_id = by_id("incubator", Incubator, _("Incubator (ID)"), distinct=False)
+    incubator = by_code("incubator", Incubator, _("Incubator (code)"), distinct=False)
+    event_series_id = by_id("event_series", EventSeries, _("Event series (ID)"), distinct=False)
+    event_series = by_code("event_series", EventSeries, _("Event series (code)"), distinct=False)
+    event_id = by_id("event", Event, _("Event (ID)"), distinct=False)
+    source_id = by_id("source", Source, _("Source (ID)"), distinct=False)
+    source = by_code("source", Source, _("Source (code)"), distinct=False)
+
+    class Meta:
+        model = ReportedFigure
+        fields = {
+            "value": NUMBER_LOOKUPS,
+            "as_of": DATE_LOOKUPS,
+            "period_start": DATE_LOOKUPS,
+        }

@@ -1,0 +1,195 @@
+"""Partner API access: partner accounts and their tokens.
+
+Plain keyword-only functions, called alike by ``manage.py create_partner`` and the admin. A token's key
+is returned once, by ``token_issue`` and ``token_rotate``; only its SHA-256 hash is stored.
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jining.models import ApiToken, Organisation, User
+
+PARTNER_GROUP = "partners"
+
+#: The models partners may read, as ``app_label.model_name``; the partners group gets their view_ permission.
+PARTNER_VISIBLE_MODELS = [
+    "jining.organisation",
+    "jining.source",
+    "jining.reportedfigure",
+    "incubators.incubator",
+    "incubators.residency",
+    "entrepreneurs.entrepreneur",
+    "entrepreneurs.enterprise",
+    "entrepreneurs.financing",
+    "entrepreneurs.supportmeasure",
+    "events.eventseries",
+    "events.event",
+    "events.attendance",
+]
+
+KEY_PREFIX = "jn_"
+DISPLAY_PREFIX_LENGTH = len(KEY_PREFIX) + 8
+
+
+def token_hash(key: str) -> str:
+    """The stored form of a key: hex SHA-256 (the key is 256 random bits, so no salt or stretching)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def partner_group_ensure() -> Group:
+    """The partners group, with exactly the view permissions of the partner-visible models."""
+    group, _created = Group.objects.get_or_create(name=PARTNER_GROUP)
+    perms = Permission.objects.none()
+    for label in PARTNER_VISIBLE_MODELS:
+        app_label, model = label.split(".")
+        perms |= Permission.objects.filter(
+            content_type__app_label=app_label, content_type__model=model, codename=f"view_{model}"
+        )
+    group.permissions.set(perms)
+    return group
+
+
+@transaction.atomic
+def partner_create(
+    *, username: str, email: str = "", organisation: Organisation | None = None
+) -> tuple[User, bool]:
+    """Create the read-only partner account ``username``, or find it if it exists: ``(user, created)``.
+
+    A partner is not staff, has no usable password (it never logs in to the admin) and is in the
+    partners group. An existing staff account is refused rather than turned into a partner.
+    """
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": _("Give the partner account a name.")})
+    User._meta.get_field("username").run_validators(username)
+    group = partner_group_ensure()
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if user is None:
+        user = User(username=username, email=email, organisation=organisation)
+        user.set_unusable_password()
+        user.save()
+    elif user.is_staff or user.is_superuser:
+        raise ValidationError(
+            {
+                "username": _("“%(username)s” is a staff account, not a partner account.")
+                % {"username": username}
+            }
+        )
+    user.groups.add(group)
+    return user, created
+
+
+def token_issue(
+    *, user: User, label: str = "", expires: datetime.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a new token for ``user``: ``(token, key)``. The key is not stored: show it once."""
+    if expires is None:
+        expires = timezone.now() + datetime.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        label=label,
+        prefix=key[:DISPLAY_PREFIX_LENGTH],
+        key_hash=token_hash(key),
+        expires=expires,
+    )
+    return token, key
+
+
+def token_revoke(*, token: ApiToken) -> ApiToken:
+    """Disable ``token`` at once; it is kept (disabled) so its history stays visible."""
+    if token.enabled:
+        token.enabled = False
+        token.save(update_fields=["enabled", "updated"])
+    return token
+
+
+@transaction.atomic
+def token_rotate(*, token: ApiToken) -> tuple[ApiToken, str]:
+    """Revoke ``token`` and issue its successor (same user and label, a fresh lifetime): ``(new, key)``."""
+    token_revoke(token=token)
+    return token_issue(user=token.user, label=token.label)
+
+
+# --- Roles (issue 4; docs/roles-and-history.md) ---
+# Group names are stable codes; docs/roles-and-history.md gives their Chinese meaning.
+
+EDITOR_GROUP = "bureau_editors"  # 业务编辑：增删改查、导入
+VIEWER_GROUP = "bureau_viewers"  # 只读查看：查看、导出
+
+#: The apps whose models make up the program's records.
+PROGRAM_APPS = ("jining", "incubators", "entrepreneurs", "events")
+#: Models of those apps that are accounts, not program records: no group gets rights on them here.
+NON_PROGRAM_MODELS = frozenset({"jining.user", "jining.apitoken", "jining.partneraccount"})
+
+
+def program_model_labels(*, apps=None) -> list[str]:
+    """``app_label.model_name`` of every program model (history tables and accounts left out)."""
+    if apps is None:
+        from django.apps import apps
+    labels = []
+    for app_label in PROGRAM_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            label = f"{app_label}.{model._meta.model_name}"
+            if model._meta.model_name.startswith("historical") or label in NON_PROGRAM_MODELS:
+                continue
+            labels.append(label)
+    return labels
+
+
+def _group_with_permissions(*, apps, name: str, labels: list[str], actions: tuple[str, ...]):
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    group, _created = group_model.objects.get_or_create(name=name)
+    wanted = Q(pk__in=[])
+    for label in labels:
+        app_label, model = label.split(".")
+        wanted |= Q(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    group.permissions.set(permission_model.objects.filter(wanted))
+    return group
+
+
+def roles_sync(*, apps=None) -> dict:
+    """Create or update the three groups with exactly their permissions; safe to run again.
+
+    * ``bureau_editors``: view, add, change and delete every program record; import (the change
+      permission, see ``IMPORT_EXPORT_IMPORT_PERMISSION_CODE``); ``import_``/``export_`` permissions
+      too if a model defines them.
+    * ``bureau_viewers``: view every program record; export (the view permission).
+    * ``partners``: view the partner-visible models through the API (``PARTNER_VISIBLE_MODELS``);
+      partner accounts are not staff, so they never get into the admin.
+
+    ``apps`` is the app registry of a migration; the live one by default. The permissions must exist
+    (``post_migrate`` creates them; the roles migration creates them first).
+    """
+    if apps is None:
+        from django.apps import apps
+    labels = program_model_labels(apps=apps)
+    return {
+        EDITOR_GROUP: _group_with_permissions(
+            apps=apps,
+            name=EDITOR_GROUP,
+            labels=labels,
+            actions=("view", "add", "change", "delete", "import", "export"),
+        ),
+        VIEWER_GROUP: _group_with_permissions(
+            apps=apps, name=VIEWER_GROUP, labels=labels, actions=("view", "export")
+        ),
+        PARTNER_GROUP: _group_with_permissions(
+            apps=apps, name=PARTNER_GROUP, labels=PARTNER_VISIBLE_MODELS, actions=("view",)
+        ),
+    }

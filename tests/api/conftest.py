@@ -1,0 +1,116 @@
+"""Fixtures for the partner API tests: a partner account with a token, clients, and a world of records."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from jining.models import ReportedFigure
+from jining.services import partner_create, token_issue
+from tests.factories import (
+    AttendanceFactory,
+    DesignationFactory,
+    EnterpriseFactory,
+    EnterpriseFigureFactory,
+    EntrepreneurFactory,
+    EventFactory,
+    EventSeriesFactory,
+    FacilityFactory,
+    FinancingFactory,
+    IncubatorFactory,
+    OrganisationFactory,
+    ProductFactory,
+    ReportedFigureFactory,
+    ResidencyFactory,
+    SegmentFactory,
+    ServiceFactory,
+    SourceFactory,
+    SpecialGroupFactory,
+    SupportMeasureFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Pages with static assets (browsable API, docs) render without a collectstatic manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def partner(db):
+    user, _created = partner_create(username="bank-of-jining")
+    return user
+
+
+@pytest.fixture
+def partner_token(partner):
+    token, key = token_issue(user=partner, label="tests")
+    # Freshly used: the request under test does not write last_used (keeps query counts stable).
+    token.last_used = timezone.now()
+    token.save(update_fields=["last_used"])
+    return token, key
+
+
+@pytest.fixture
+def partner_client(partner_token):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {partner_token[1]}")
+    return client
+
+
+@pytest.fixture
+def anon_client():
+    return APIClient()
+
+
+def make_world():
+    """One of every partner-visible record, each with all the relations its serializer renders."""
+    organisation = OrganisationFactory(parent=OrganisationFactory())
+    source = SourceFactory(cited_in=SourceFactory())
+    incubator = IncubatorFactory(
+        parent=IncubatorFactory(), operator=organisation, guiding_body=organisation, source=source
+    )
+    incubator.services.add(ServiceFactory(), ServiceFactory())
+    FacilityFactory(incubator=incubator)
+    DesignationFactory(incubator=incubator, awarded_by=organisation)
+    person = EntrepreneurFactory(source=source)
+    person.special_groups.add(SpecialGroupFactory(), SpecialGroupFactory(sensitive=True))
+    person.coverage.add(source)
+    enterprise = EnterpriseFactory(founders=[person], source=source)
+    ProductFactory(enterprise=enterprise)
+    EnterpriseFigureFactory(enterprise=enterprise)
+    ResidencyFactory(incubator=incubator, enterprise=enterprise, source=source)
+    ResidencyFactory(incubator=incubator, enterprise=None, entrepreneur=person)
+    FinancingFactory(enterprise=enterprise, borrower=person, guarantor=organisation, source=source)
+    SupportMeasureFactory(entrepreneur=person, enterprise=enterprise, incubator=incubator, source=source)
+    series = EventSeriesFactory(host_incubator=incubator, source=source)
+    series.segments.add(SegmentFactory())
+    event = EventFactory(series=series, host_incubator=incubator, source=source)
+    event.segments.add(SegmentFactory(), SegmentFactory())
+    AttendanceFactory(event=event, entrepreneur=person)
+    ReportedFigureFactory(
+        scope=ReportedFigure.Scope.INCUBATOR,
+        incubator=incubator,
+        scope_name=incubator.name,
+        source=source,
+        period_start=datetime.date(2018, 1, 1),
+        as_of=datetime.date(2018, 12, 31),
+    )
+    return {"incubator": incubator, "person": person, "enterprise": enterprise, "event": event}
+
+
+@pytest.fixture
+def world(db):
+    return make_world()

@@ -1,0 +1,104 @@
+"""Bad query input gives a 4xx with a JSON body that says what is wrong (or a capped 200), never a 500."""
+
+import pytest
+from django.test import RequestFactory
+
+from jining.exceptions import handler500
+from tests.factories import (
+    EntrepreneurFactory,
+    FinancingFactory,
+    IncubatorFactory,
+    SpecialGroupFactory,
+)
+
+HUGE = "9" * 30
+
+
+@pytest.fixture
+def records(db):
+    IncubatorFactory.create_batch(5)
+    EntrepreneurFactory()
+    FinancingFactory()
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "parameter"),
+    [
+        ("/api/v1/entrepreneurs/?return_year=abc", 400, "return_year"),
+        ("/api/v1/entrepreneurs/?return_year=1.5", 400, "return_year"),
+        (f"/api/v1/entrepreneurs/?return_year__gte={HUGE}", 400, "return_year__gte"),
+        ("/api/v1/entrepreneurs/?ordering=birth_date", 400, "ordering"),
+        ("/api/v1/entrepreneurs/?ordering=-id_card_number", 400, "ordering"),
+        ("/api/v1/incubators/?ordering=no_such_field", 400, "ordering"),
+        ("/api/v1/incubators/?ordering=name,nope", 400, "ordering"),
+        ("/api/v1/financing/?amount__gte=1e999", 400, "amount__gte"),
+        ("/api/v1/financing/?amount__gte=NaN", 400, "amount__gte"),
+        ("/api/v1/financing/?amount__lte=Infinity", 400, "amount__lte"),
+        ("/api/v1/financing/?amount=9999999999999.9", 400, "amount"),
+        ("/api/v1/financing/?date__gte=2019-13-45", 400, "date__gte"),
+        ("/api/v1/financing/?incubator_id=abc", 400, "incubator_id"),
+        (f"/api/v1/financing/?incubator_id={HUGE}", 400, "incubator_id"),
+        ("/api/v1/incubators/?parent=no-such-code", 400, "parent"),
+        ("/api/v1/events/?kind=not-a-kind", 400, "kind"),
+        ("/api/v1/incubators/?search=a%00b", 400, "search"),
+        ("/api/v1/incubators/?page=0", 404, None),
+        ("/api/v1/incubators/?page=-1", 404, None),
+        ("/api/v1/incubators/?page=999999", 404, None),
+        ("/api/v1/incubators/?page=abc", 404, None),
+        ("/api/v1/incubators/abc/", 404, None),
+        (f"/api/v1/incubators/{HUGE}/", 404, None),
+        ("/api/v1/no-such-resource/", 404, None),
+    ],
+)
+def test_bad_input_is_a_4xx_with_a_json_message(records, partner_client, url, status, parameter):
+    response = partner_client.get(url)
+    assert response.status_code == status, response.content[:300]
+    body = response.json()
+    assert body["detail"]
+    if parameter:
+        assert parameter in body["errors"], body
+        assert all(isinstance(message, str) for message in body["errors"][parameter])
+
+
+@pytest.mark.parametrize("page_size", ["100000", "0", "-5", "abc", ""])
+def test_page_size_is_capped_never_an_error(records, partner_client, settings, page_size):
+    settings.API_MAX_PAGE_SIZE = 3
+    settings.API_PAGE_SIZE = 2
+    response = partner_client.get(f"/api/v1/incubators/?page_size={page_size}")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == (3 if page_size == "100000" else 2)
+
+
+def test_a_5_mb_query_string_is_refused_with_json(records, partner_client):
+    response = partner_client.get("/api/v1/incubators/?search=" + "a" * 5_000_000)
+    assert response.status_code == 414
+    assert response.json()["code"] == "query_too_long"
+
+
+def test_too_many_parameters_is_a_400_with_json(records, partner_client, settings):
+    settings.API_MAX_QUERY_STRING = 10**6
+    query = "&".join(f"p{i}=1" for i in range(2000))
+    response = partner_client.get(f"/api/v1/incubators/?{query}")
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+def test_a_sensitive_special_group_cannot_be_filtered_on(records, partner_client):
+    SpecialGroupFactory(code="disabled", sensitive=True)
+    response = partner_client.get("/api/v1/entrepreneurs/?special_group=disabled")
+    assert response.status_code == 400
+    assert "special_group" in response.json()["errors"]
+
+
+def test_unknown_accept_header_still_answers_json(records, partner_client):
+    response = partner_client.get("/api/v1/incubators/", HTTP_ACCEPT="application/xml")
+    assert response.status_code == 406
+    assert response.json()["detail"]
+
+
+def test_server_errors_under_api_are_json():
+    request = RequestFactory().get("/api/v1/incubators/")
+    response = handler500(request)
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert b'"detail"' in response.content

@@ -1,0 +1,132 @@
+"""No personal data ever reaches a partner: ID-card number, phone, exact birth date, disability and
+health details, sensitive special groups, or free text about a person that may mention them.
+
+Plants recognisable values in every sensitive field, then scans the JSON of every endpoint (lists,
+every detail, stats, root) for them. The serializers' explicit field lists are what keep them out.
+"""
+
+import datetime
+
+import pytest
+
+from tests.api.conftest import make_world
+from tests.api.test_contract import ENDPOINTS
+from tests.factories import (
+    EntrepreneurFactory,
+    ResidencyFactory,
+    SourceFactory,
+    SpecialGroupFactory,
+    make_id_card,
+)
+
+BIRTH = datetime.date(1983, 7, 29)
+ID_CARD = make_id_card(7, birth=BIRTH)
+PHONE = "13912345678"
+PLANTED = {
+    "id_card_number": ID_CARD,
+    "phone": PHONE,
+    "birth_date": BIRTH.isoformat(),
+    "birth_date_compact": BIRTH.strftime("%Y%m%d"),
+    "disability_category": "PLANTED-DISABILITY-肢体一级",
+    "health_notes": "PLANTED-HEALTH-高位截瘫",
+    "story": "PLANTED-STORY-车祸",
+    "source_quote": "PLANTED-QUOTE-截瘫",
+    "sensitive_group_name": "PLANTED-SENSITIVE-残疾人",
+    "sensitive_group_code": "planted-sensitive",
+    "coverage_title": "PLANTED-COVERAGE-摇着轮椅",
+}
+HIDDEN_KEYS = {
+    "id_card_number",
+    "phone",
+    "birth_date",
+    "birth_year",
+    "disability_category",
+    "disability_since_year",
+    "health_notes",
+    "story",
+}
+
+
+@pytest.fixture
+def person(db):
+    world = make_world()
+    person = EntrepreneurFactory(
+        id_card_number=ID_CARD,
+        phone=PHONE,
+        disability_category=PLANTED["disability_category"],
+        disability_since_year=2008,
+        health_notes=PLANTED["health_notes"],
+        story=PLANTED["story"],
+        source_quote=PLANTED["source_quote"],
+    )
+    person.special_groups.add(
+        SpecialGroupFactory(
+            code=PLANTED["sensitive_group_code"], name=PLANTED["sensitive_group_name"], sensitive=True
+        ),
+        SpecialGroupFactory(code="returnee-youth", name="返乡青年"),
+    )
+    person.coverage.add(SourceFactory(title=PLANTED["coverage_title"]))
+    world["enterprise"].founders.add(person)
+    ResidencyFactory(incubator=world["incubator"], enterprise=None, entrepreneur=person)
+    person.refresh_from_db()
+    assert person.birth_date == BIRTH  # derived from the ID card: it is there to leak
+    return person
+
+
+def keys_of(data):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield key
+            yield from keys_of(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from keys_of(item)
+
+
+def every_partner_response(client):
+    root = client.get("/api/v1/")
+    yield "/api/v1/", root
+    yield "/api/v1/stats/", client.get("/api/v1/stats/")
+    for _label, path, _fields, _queries in ENDPOINTS.values():
+        page = client.get(f"{path}?page_size=500")
+        yield path, page
+        for result in page.json()["results"]:
+            yield result["url"], client.get(result["url"])
+
+
+def test_no_personal_data_in_any_partner_response(person, partner_client):
+    scanned = 0
+    for url, response in every_partner_response(partner_client):
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        for name, value in PLANTED.items():
+            if name == "coverage_title" and "/api/v1/sources/" in url:
+                continue  # the catalogue of public sources lists it, unlinked to the person
+            assert value not in text, f"{name} leaked in {url}"
+        leaked_keys = HIDDEN_KEYS & set(keys_of(response.json()))
+        assert not leaked_keys, f"{leaked_keys} in {url}"
+        scanned += 1
+    assert scanned > 2 * len(ENDPOINTS)
+    # The person is visible, with the groups that are not sensitive.
+    data = partner_client.get(f"/api/v1/entrepreneurs/{person.pk}/").json()
+    assert data["name"] == person.name
+    assert data["birth_decade"] == 1980
+    assert [group["code"] for group in data["special_groups"]] == ["returnee-youth"]
+
+
+@pytest.mark.parametrize("value", [ID_CARD, PHONE, "PLANTED", "高位截瘫", "车祸"])
+def test_search_does_not_look_into_hidden_fields(person, partner_client, value):
+    response = partner_client.get("/api/v1/entrepreneurs/", {"search": value})
+    assert response.json()["count"] == 0
+
+
+def test_hidden_fields_cannot_be_filtered_or_sorted_on(person, partner_client):
+    assert partner_client.get("/api/v1/entrepreneurs/", {"ordering": "birth_date"}).status_code == 400
+    sensitive = partner_client.get(
+        "/api/v1/entrepreneurs/", {"special_group": PLANTED["sensitive_group_code"]}
+    )
+    assert sensitive.status_code == 400
+    # Unknown filter names are ignored, so they cannot narrow the list down to a person.
+    everyone = partner_client.get("/api/v1/entrepreneurs/").json()["count"]
+    for name, value in [("id_card_number", ID_CARD), ("phone", PHONE), ("disability_category", "x")]:
+        assert partner_client.get("/api/v1/entrepreneurs/", {name: value}).json()["count"] == everyone
