@@ -6,6 +6,8 @@ page only, never in a changelist column.
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from entrepreneurs.models import (
@@ -17,6 +19,8 @@ from entrepreneurs.models import (
     SpecialGroup,
     SupportMeasure,
 )
+from entrepreneurs.resources import EnterpriseResource, EntrepreneurResource, FinancingResource
+from entrepreneurs.services import entrepreneur_likely_duplicates
 from events.models import Attendance
 from incubators.models import Residency
 from jining.admin import (
@@ -28,10 +32,13 @@ from jining.admin import (
     qualified_value,
     sum_of,
 )
+from jining.history import HistoryAdmin
+from jining.importing import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from jining.validators import id_card_birth_date, normalize_id_card
 
 
 @admin.register(SpecialGroup)
-class SpecialGroupAdmin(admin.ModelAdmin):
+class SpecialGroupAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("name", "code", "name_en", "sensitive", "member_count")
     list_filter = ("sensitive",)
     search_fields = ("name", "name_en", "code")
@@ -80,8 +87,70 @@ class EntrepreneurSupportInline(JoinedInline):
     show_change_link = True
 
 
+class EntrepreneurAdminForm(forms.ModelForm):
+    """The entrepreneur form, which flags a likely duplicate before saving (see services)."""
+
+    not_a_duplicate = forms.BooleanField(
+        label=_("I checked: this is a different person"),
+        required=False,
+        help_text=_("Tick only after checking the records the warning above links to."),
+    )
+
+    class Meta:
+        model = Entrepreneur
+        # The admin passes the fields of its fieldsets; these are the ones clean() compares.
+        fields = ["name", "hometown_county", "birth_year", "birth_date", "id_card_number"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data
+        id_card = normalize_id_card(cleaned_data.get("id_card_number") or "")
+        born = cleaned_data.get("birth_date") or (id_card_birth_date(id_card) if id_card else None)
+        duplicates = entrepreneur_likely_duplicates(
+            name=cleaned_data.get("name", ""),
+            hometown_county=cleaned_data.get("hometown_county", ""),
+            birth_year=born.year if born else cleaned_data.get("birth_year"),
+            exclude_pk=self.instance.pk,
+        )[:10]
+        if duplicates and not cleaned_data.get("not_a_duplicate"):
+            links = format_html_join(
+                "、",
+                '<a href="{}" target="_blank">{}</a>',
+                (
+                    (
+                        reverse("admin:entrepreneurs_entrepreneur_change", args=[other.pk]),
+                        " · ".join(
+                            str(part)
+                            for part in (other.name, other.hometown_county, other.birth_year)
+                            if part
+                        ),
+                    )
+                    for other in duplicates
+                ),
+            )
+            raise forms.ValidationError(
+                format_html(
+                    "{} {}<br>{}",
+                    _(
+                        "This may be a person who is already recorded "
+                        "(same name, and same hometown or year of birth):"
+                    ),
+                    links,
+                    _(
+                        "Open the record to check it. If this is a different person, tick "
+                        "“I checked: this is a different person” and save again."
+                    ),
+                ),
+                code="likely_duplicate",
+            )
+        return cleaned_data
+
+
 @admin.register(Entrepreneur)
-class EntrepreneurAdmin(admin.ModelAdmin):
+class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
+    resource_classes = [EntrepreneurResource]
+    form = EntrepreneurAdminForm
     list_display = (
         "name",
         "name_romanised",
@@ -96,6 +165,7 @@ class EntrepreneurAdmin(admin.ModelAdmin):
     list_filter = ("gender", "education", "return_year", "birth_decade", "hometown_county", "special_groups")
     search_fields = (
         "name",
+        "name_pinyin",
         "name_romanised",
         "=id_card_number",
         "=phone",
@@ -143,6 +213,13 @@ class EntrepreneurAdmin(admin.ModelAdmin):
         (_("Story and provenance"), {"fields": ("story", "coverage", "source", "source_quote")}),
         RECORD_FIELDSET,
     )
+
+    def get_fieldsets(self, request, obj=None):
+        """The "different person" checkbox shows once a save has been tried (and may have been warned)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.method == "POST":
+            fieldsets = ((_("Likely duplicate"), {"fields": ("not_a_duplicate",)}), *fieldsets)
+        return fieldsets
 
     def get_queryset(self, request):
         return (
@@ -202,7 +279,8 @@ class EnterpriseResidencyInline(JoinedInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
+    resource_classes = [EnterpriseResource]
     list_display = (
         "name",
         "short_name",
@@ -214,7 +292,15 @@ class EnterpriseAdmin(admin.ModelAdmin):
         "financing_total",
     )
     list_filter = ("status", "industry", "legal_form", "registration_year")
-    search_fields = ("name", "short_name", "name_en", "=credit_code", "founders__name", "address")
+    search_fields = (
+        "name",
+        "name_pinyin",
+        "short_name",
+        "name_en",
+        "=credit_code",
+        "founders__name",
+        "address",
+    )
     autocomplete_fields = ("founders", "source")
     readonly_fields = ("created", "updated")
     inlines = (
@@ -260,7 +346,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("name", "enterprise", "stage")
     list_filter = ("stage",)
     search_fields = ("name", "name_en", "enterprise__name", "enterprise__short_name")
@@ -274,7 +360,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnterpriseFigure)
-class EnterpriseFigureAdmin(admin.ModelAdmin):
+class EnterpriseFigureAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("enterprise", "year", "measure", "figure", "source")
     list_filter = ("measure", "year", "qualifier")
     search_fields = ("enterprise__name", "enterprise__short_name", "source_quote")
@@ -293,7 +379,7 @@ class EnterpriseFigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportMeasure)
-class SupportMeasureAdmin(admin.ModelAdmin):
+class SupportMeasureAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = (
         "recipient",
         "kind",
@@ -348,7 +434,8 @@ class SupportMeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Financing)
-class FinancingAdmin(admin.ModelAdmin):
+class FinancingAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
+    resource_classes = [FinancingResource]
     list_display = ("enterprise", "kind", "amount_display", "date", "borrower", "provider", "guarantor")
     list_filter = (
         "kind",

@@ -10,7 +10,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
+from simple_history.models import HistoricalRecords
 
+from entrepreneurs.pinyin import pinyin_search_text
 from jining.models import DatePrecision, Organisation, Qualifier, SourcedModel, TimeStampedModel
 from jining.validators import (
     id_card_birth_date,
@@ -38,6 +40,8 @@ class SpecialGroup(TimeStampedModel):
             "Membership reveals health or similar sensitive data: never shown per person to partners."
         ),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -82,6 +86,14 @@ class Entrepreneur(SourcedModel):
         blank=True,
         help_text=_("Filled from the Chinese name when left empty."),
     )
+    name_pinyin = models.CharField(
+        _("pinyin of the name"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Filled from the name on save, for searches such as “zzj” or “zhang zhijie”."),
+    )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
@@ -124,6 +136,8 @@ class Entrepreneur(SourcedModel):
         related_name="featured_entrepreneurs",
     )
 
+    history = HistoricalRecords(m2m_fields=["special_groups", "coverage"])
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("entrepreneur")
@@ -133,6 +147,11 @@ class Entrepreneur(SourcedModel):
                 fields=["id_card_number"],
                 condition=~Q(id_card_number=""),
                 name="entrepreneur_unique_id_card",
+                violation_error_code="unique_id_card",
+                violation_error_message=_(
+                    "An entrepreneur with this ID-card number is already recorded: search for the "
+                    "number and open that record instead."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(birth_decade__isnull=True) | Q(birth_decade__gte=1900, birth_decade__lte=2090),
@@ -189,6 +208,7 @@ class Entrepreneur(SourcedModel):
         """Derive the romanised name, birth data from the ID card and a normalised phone."""
         if not self.name_romanised:
             self.name_romanised = romanise(self.name)
+        self.name_pinyin = pinyin_search_text(self.name)
         if self.id_card_number:
             self.id_card_number = normalize_id_card(self.id_card_number)
             born = id_card_birth_date(self.id_card_number)
@@ -235,6 +255,14 @@ class Enterprise(SourcedModel):
 
     name = models.CharField(_("name"), max_length=200, db_index=True)
     short_name = models.CharField(_("short name or brand"), max_length=100, blank=True)
+    name_pinyin = models.CharField(
+        _("pinyin of the name"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Filled from the name on save, for searches in pinyin or by initials."),
+    )
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     credit_code = models.CharField(
         _("unified social credit code"),
@@ -258,6 +286,8 @@ class Enterprise(SourcedModel):
     address = models.CharField(_("address"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
 
+    history = HistoricalRecords(m2m_fields=["founders"])
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("enterprise")
@@ -267,6 +297,11 @@ class Enterprise(SourcedModel):
                 fields=["credit_code"],
                 condition=~Q(credit_code=""),
                 name="enterprise_unique_credit_code",
+                violation_error_code="unique_credit_code",
+                violation_error_message=_(
+                    "An enterprise with this unified social credit code is already recorded: search "
+                    "for the code and open that record instead."
+                ),
             ),
             models.UniqueConstraint(fields=["name", "registration_year"], name="enterprise_unique_name_year"),
             models.CheckConstraint(
@@ -284,6 +319,7 @@ class Enterprise(SourcedModel):
 
     def save(self, *args, **kwargs):
         self.credit_code = (self.credit_code or "").strip().upper()
+        self.name_pinyin = pinyin_search_text(self.name, person=False)
         super().save(*args, **kwargs)
 
 
@@ -302,6 +338,8 @@ class Product(TimeStampedModel):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.ON_MARKET)
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["enterprise", "id"]
@@ -334,6 +372,8 @@ class EnterpriseFigure(SourcedModel):
     qualifier = models.CharField(
         _("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["enterprise", "-year", "measure", "id"]
@@ -439,6 +479,8 @@ class SupportMeasure(SourcedModel):
         _("partly free"), default=False, help_text=_("Only part of the cost is covered.")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date", "id"]
         verbose_name = _("support measure")
@@ -505,6 +547,8 @@ class Financing(SourcedModel):
     )
     term_months = models.PositiveSmallIntegerField(_("term (months)"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "id"]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jining.models import DatePrecision, Organisation, SourcedModel, TimeStampedModel
 
@@ -30,6 +31,8 @@ class Segment(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=50, unique=True)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -62,6 +65,8 @@ class EventSeries(SourcedModel):
         Segment, verbose_name=_("programme segments"), blank=True, related_name="series"
     )
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=["segments"])
 
     class Meta:
         ordering = ["name", "id"]
@@ -122,6 +127,8 @@ class Event(SourcedModel):
         related_name="events",
     )
 
+    history = HistoricalRecords(m2m_fields=["segments"])
+
     class Meta:
         ordering = ["-start_date", "-id"]
         verbose_name = _("event")
@@ -170,6 +177,8 @@ class Attendance(TimeStampedModel):
         related_name="attendances",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "id"]

@@ -1,20 +1,13 @@
 """Admin for incubators and platforms: their facilities, designations and residents."""
 
-import datetime
-
 from django.contrib import admin
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incubators.models import Designation, Facility, Incubator, Residency, Service
+from incubators.models import Designation, Facility, Incubator, Residency, Service, current_residency
 from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline, count_of
-
-
-def current_residency(today: datetime.date | None = None, prefix: str = "") -> Q:
-    """Residencies that have not ended: no end date, or one that is still ahead."""
-    today = today or timezone.localdate()
-    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+from jining.history import HistoryAdmin
+from jining.importing import SpreadsheetExportMixin
 
 
 class CurrentResidencyFilter(admin.SimpleListFilter):
@@ -33,7 +26,7 @@ class CurrentResidencyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("name", "code", "name_en", "incubator_count")
     search_fields = ("name", "name_en", "code")
     readonly_fields = ("created", "updated")
@@ -73,7 +66,7 @@ class ResidencyInline(JoinedInline):
 
 
 @admin.register(Incubator)
-class IncubatorAdmin(admin.ModelAdmin):
+class IncubatorAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = (
         "name",
         "kind",
@@ -130,7 +123,7 @@ class IncubatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("name", "incubator", "area_m2", "free_of_charge")
     list_filter = ("free_of_charge", ("incubator", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "name_en", "incubator__name")
@@ -144,7 +137,7 @@ class FacilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(admin.ModelAdmin):
+class DesignationAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("title", "incubator", "level", "year", "awarded_by")
     list_filter = ("level", "year")
     search_fields = ("title", "title_en", "incubator__name", "awarded_by__name")
@@ -159,7 +152,7 @@ class DesignationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Residency)
-class ResidencyAdmin(admin.ModelAdmin):
+class ResidencyAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("resident", "incubator", "start_date", "end_date", "unit", "is_current")
     list_filter = (CurrentResidencyFilter, ("incubator", admin.RelatedOnlyFieldListFilter), "start_precision")
     search_fields = (

@@ -3,7 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now, TruncDate
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jining.models import DatePrecision, Organisation, SourcedModel, TimeStampedModel
 
@@ -14,6 +16,8 @@ class Service(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -94,6 +98,8 @@ class Incubator(SourcedModel):
     established_year = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
+    history = HistoricalRecords(m2m_fields=["services"])
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("incubator")
@@ -124,6 +130,8 @@ class Facility(TimeStampedModel):
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2, null=True, blank=True)
     free_of_charge = models.BooleanField(_("free of charge"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["incubator", "id"]
@@ -163,6 +171,8 @@ class Designation(SourcedModel):
         related_name="designations_awarded",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["incubator", "-year", "id"]
         verbose_name = _("designation")
@@ -176,6 +186,20 @@ class Designation(SourcedModel):
 
     def __str__(self):
         return f"{self.incubator} · {self.title} ({self.year})"
+
+
+def current_residency(today=None, prefix: str = "") -> Q:
+    """Residencies that have not ended: no end date, or one that is still ahead.
+
+    Without ``today`` the database's current date is used, so querysets built at import time stay right.
+    """
+    today = today or TruncDate(Now())
+    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+
+
+class ResidencyQuerySet(models.QuerySet):
+    def current(self, today=None):
+        return self.filter(current_residency(today))
 
 
 class Residency(SourcedModel):
@@ -207,6 +231,10 @@ class Residency(SourcedModel):
     )
     end_date = models.DateField(_("end date"), null=True, blank=True)
     unit = models.CharField(_("unit, shop or workstation"), max_length=100, blank=True)
+
+    objects = ResidencyQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["incubator", "-start_date", "id"]

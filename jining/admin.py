@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from jining.history import HistoryAdmin
+from jining.importing import SpreadsheetExportMixin
 from jining.models import Organisation, Programme, Qualifier, ReportedFigure, Source, User
 
 SITE_TITLES = {
@@ -139,7 +140,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(HistoryAdmin):
+class OrganisationAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("name", "code", "kind", "parent", "head_name", "user_count")
     list_filter = ("kind",)
     search_fields = ("name", "name_en", "code", "head_name")
@@ -183,7 +184,7 @@ class ReportedFigureInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("title", "publisher", "kind", "published_on", "cited_in", "figure_count")
     list_filter = ("kind", "published_precision", "publisher")
     search_fields = ("title", "publisher", "authors", "code", "url")
@@ -208,7 +209,7 @@ class SourceAdmin(HistoryAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(HistoryAdmin):
+class ProgrammeAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("name", "area", "designated_year", "run_by", "designating_body_count", "source")
     list_filter = ("designated_year", "area")
     search_fields = ("name", "name_en", "code", "area", "run_by__name")
@@ -228,7 +229,7 @@ class ProgrammeAdmin(HistoryAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(HistoryAdmin):
+class ReportedFigureAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("scope_name", "label", "figure", "as_of", "source")
     list_display_links = ("scope_name", "label")
     list_filter = ("scope", "measure", "unit", "qualifier")

@@ -24,9 +24,7 @@ class IncubatorViewSet(PartnerViewSet):
                 .values("enterprise")
                 .distinct()
             ),
-            resident_count=SubqueryCount(
-                Residency.objects.filter(incubator=OuterRef("pk"), end_date__isnull=True)
-            ),
+            resident_count=SubqueryCount(Residency.objects.current().filter(incubator=OuterRef("pk"))),
             event_count=SubqueryCount(Event.objects.filter(host_incubator=OuterRef("pk"))),
         )
     )
