@@ -3,13 +3,13 @@
 Every number comes from a database aggregate (a fixed number of queries whatever the data size).
 """
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils.translation import gettext as _
 
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup
 from events.models import Attendance, Event
-from incubators.models import Incubator, Residency
+from incubators.models import Incubator, Residency, current_residency
 from jining import charts
 
 
@@ -21,7 +21,7 @@ def headline_counts() -> list[tuple[str, object, str]]:
         (_("Enterprises"), Enterprise.objects.count(), _("enterprises")),
         (
             _("Current incubator residents"),
-            Residency.objects.filter(end_date__isnull=True).count(),
+            Residency.objects.current().count(),
             _("residents"),
         ),
         (_("Events"), Event.objects.count(), _("events")),
@@ -79,7 +79,7 @@ def events_and_attendance_by_month(limit=12):
 def enterprises_per_incubator():
     rows = (
         Incubator.objects.annotate(
-            n=Count("residencies", filter=Q(residencies__end_date__isnull=True), distinct=True)
+            n=Count("residencies", filter=current_residency(prefix="residencies__"), distinct=True)
         )
         .filter(n__gt=0)
         .order_by("-n", "name")
@@ -94,6 +94,23 @@ def special_group_shares():
     return [(name, round(100 * n / total, 1) if total else 0) for name, n in rows]
 
 
+def reported_figures():
+    """Each reported figure as the source put it, beside what the records add up to (one query)."""
+    from jining.admin import figure_text, format_number
+    from jining.stats import figures_with_tracked
+
+    return [
+        {
+            "scope_name": figure.scope_name,
+            "label": figure.label,
+            "reported": figure_text(figure),
+            "tracked": None if figure.tracked is None else format_number(figure.tracked),
+            "source": figure.source,
+        }
+        for figure in figures_with_tracked().order_by("scope", "scope_name", "measure", "id")
+    ]
+
+
 def dashboard_context() -> dict:
     """Everything the admin index template needs, charts already rendered as SVG."""
     none = _("No records yet.")
@@ -101,6 +118,7 @@ def dashboard_context() -> dict:
     months, month_stacks = events_and_attendance_by_month()
     return {
         "headline_counts": headline_counts(),
+        "reported_figures": reported_figures(),
         "charts": [
             (_("Returnees by year of return"), charts.horizontal_bars(returnees_by_year(), empty_text=none)),
             (
