@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint migrations-check serve clean
+.PHONY: install run test screenshots lint migrations-check clean
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -24,9 +24,15 @@ run: install
 	$(PY) manage.py ensure_local_staff
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## Run the whole test suite
+## Run the whole test suite (installs Debian's Chromium for the browser tests if missing)
 test: install
+	bin/ensure-chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Retake the staff-guide screenshots (docs/images/staff-guide/) with the browser tests
+screenshots: install
+	bin/ensure-chromium
+	STAFF_GUIDE_SCREENSHOTS=docs/images/staff-guide $(BIN)/pytest tests/browser
 
 lint: install
 	$(BIN)/ruff check .
