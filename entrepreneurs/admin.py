@@ -27,11 +27,10 @@ from jining.admin import (
     PROVENANCE_FIELDSET,
     RECORD_FIELDSET,
     JoinedInline,
-    count_of,
     format_number,
     qualified_value,
-    sum_of,
 )
+from jining.aggregates import count_of, sum_of
 from jining.history import HistoryAdmin
 from jining.importing import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from jining.validators import id_card_birth_date, normalize_id_card

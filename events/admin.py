@@ -9,7 +9,8 @@ from entrepreneurs.models import Entrepreneur
 from events.models import Attendance, Event, EventSeries, Segment
 from events.resources import EventResource
 from events.services import attendance_add_many, attendance_resolve_names
-from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline, count_of
+from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
+from jining.aggregates import count_of
 from jining.history import HistoryAdmin
 from jining.importing import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incubators.models import Designation, Facility, Incubator, Residency, Service, current_residency
-from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline, count_of
+from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
+from jining.aggregates import count_of
 from jining.history import HistoryAdmin
 from jining.importing import SpreadsheetExportMixin
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
+from jining.aggregates import count_of
 from jining.history import HistoryAdmin
 from jining.importing import SpreadsheetExportMixin
 from jining.models import Organisation, Programme, Qualifier, ReportedFigure, Source, User
@@ -65,34 +65,6 @@ class JoinedInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.select_related)
-
-
-def count_of(model, fk: str, *conditions: Q, **filters) -> Coalesce:
-    """An annotation counting ``model`` rows whose ``fk`` points at the outer row, as a subquery.
-
-    Subqueries keep several counts on one changelist correct (no join fan-out) and cost one query.
-    """
-    rows = (
-        model.objects.filter(*conditions, **{fk: OuterRef("pk")}, **filters)
-        .order_by()
-        .values(fk)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def sum_of(model, fk: str, field: str, *conditions: Q, **filters) -> Coalesce:
-    """An annotation summing ``model.field`` over the rows pointing at the outer row (0 if none)."""
-    rows = (
-        model.objects.filter(*conditions, **{fk: OuterRef("pk")}, **filters)
-        .order_by()
-        .values(fk)
-        .annotate(total=Sum(field))
-        .values("total")
-    )
-    output = DecimalField(max_digits=18, decimal_places=2)
-    return Coalesce(Subquery(rows, output_field=output), Decimal("0"), output_field=output)
 
 
 def format_number(value: Decimal | None) -> str:
@@ -155,7 +127,7 @@ class OrganisationAdmin(SpreadsheetExportMixin, HistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(user_count=Count("users", distinct=True))
+        return super().get_queryset(request).annotate(user_count=count_of(User, "organisation"))
 
     @admin.display(description=_("users"), ordering="user_count")
     def user_count(self, obj):
@@ -201,7 +173,7 @@ class SourceAdmin(SpreadsheetExportMixin, HistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(figure_count=Count("figures", distinct=True))
+        return super().get_queryset(request).annotate(figure_count=count_of(ReportedFigure, "source"))
 
     @admin.display(description=_("reported figures"), ordering="figure_count")
     def figure_count(self, obj):

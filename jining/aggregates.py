@@ -29,3 +29,13 @@ class SubquerySum(models.Subquery):
         output_field = output_field or models.DecimalField(max_digits=18, decimal_places=2)
         queryset = queryset.order_by().values(_value=models.F(column))
         super().__init__(queryset, output_field=output_field, **extra)
+
+
+def count_of(model, fk: str, *conditions, **filters) -> SubqueryCount:
+    """Count ``model`` rows whose ``fk`` points at the row being annotated (0 if none)."""
+    return SubqueryCount(model.objects.filter(*conditions, **{fk: models.OuterRef("pk")}, **filters))
+
+
+def sum_of(model, fk: str, field: str, *conditions, **filters) -> SubquerySum:
+    """Sum ``model.field`` over the rows whose ``fk`` points at the row being annotated (0 if none)."""
+    return SubquerySum(model.objects.filter(*conditions, **{fk: models.OuterRef("pk")}, **filters), field)
