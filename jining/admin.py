@@ -6,26 +6,29 @@ counts come from queryset annotations (never one query per row).
 
 from decimal import Decimal
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import OuterRef
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
-from jining.aggregates import count_of
+from jining.aggregates import SubqueryCount, count_of
 from jining.history import HistoryAdmin
 from jining.importing import SpreadsheetExportMixin
-from jining.models import Organisation, Programme, Qualifier, ReportedFigure, Source, User
-
-SITE_TITLES = {
-    "site_header": _("Jining returnee-entrepreneurship tracker"),
-    "site_title": _("Jining returnee-entrepreneurship tracker"),
-    "index_title": _("Returnee-entrepreneurship program records"),
-}
-for attribute, title in SITE_TITLES.items():
-    # A site class that sets its own titles (jining.admin_site) keeps them; the stock site gets ours.
-    if getattr(admin.site.__class__, attribute) == getattr(admin.AdminSite, attribute):
-        setattr(admin.site, attribute, title)
+from jining.models import (
+    ApiToken,
+    Organisation,
+    PartnerAccount,
+    Programme,
+    Qualifier,
+    ReportedFigure,
+    Source,
+    User,
+)
+from jining.services import PARTNER_GROUP, partner_create, token_issue, token_revoke, token_rotate
 
 # Strings of Django 5.2's admin and auth that its own zh_Hans catalogue lacks (screen-reader headers
 # of the index, the add-user hint, the password-length message). Marked here so that makemessages
@@ -227,16 +230,6 @@ class ReportedFigureAdmin(SpreadsheetExportMixin, HistoryAdmin):
 # Staff create partner accounts and issue, revoke and rotate their API tokens here; the same
 # services back `manage.py create_partner`. A token's key is shown once, in the admin message after
 # it is issued; only its hash is stored, and the admin never shows the hash.
-
-from django.conf import settings  # noqa: E402
-from django.contrib import messages  # noqa: E402
-from django.db.models import Exists, Max  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.html import format_html  # noqa: E402
-
-from jining.aggregates import SubqueryCount  # noqa: E402
-from jining.models import ApiToken, PartnerAccount  # noqa: E402
-from jining.services import PARTNER_GROUP, partner_create, token_issue, token_revoke, token_rotate  # noqa: E402
 
 
 def show_new_key(request, token, key):
