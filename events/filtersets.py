@@ -10,6 +10,7 @@ from jining.filtersets import (
     DATE_LOOKUPS,
     NUMBER_LOOKUPS,
     BaseFilterSet,
+    IsoDateFilter,
     MultiValueCharFilter,
     by_code,
     by_id,
@@ -65,10 +66,10 @@ class AttendanceFilterSet(BaseFilterSet):
     )
     incubator_id = by_id("event__host_incubator", Incubator, _("Host incubator (ID)"), distinct=False)
     incubator = by_code("event__host_incubator", Incubator, _("Host incubator (code)"), distinct=False)
-    event_date__gte = django_filters.DateFilter(
+    event_date__gte = IsoDateFilter(
         field_name="event__start_date", lookup_expr="gte", label=_("Event date on or after")
     )
-    event_date__lte = django_filters.DateFilter(
+    event_date__lte = IsoDateFilter(
         field_name="event__start_date", lookup_expr="lte", label=_("Event date on or before")
     )
 

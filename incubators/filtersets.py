@@ -10,6 +10,7 @@ from jining.filtersets import (
     NUMBER_LOOKUPS,
     BaseFilterSet,
     MultiValueCharFilter,
+    StrictBooleanFilter,
     by_code,
     by_id,
 )
@@ -39,7 +40,7 @@ class ResidencyFilterSet(BaseFilterSet):
     incubator = by_code("incubator", Incubator, _("Incubator (code)"), distinct=False)
     enterprise_id = by_id("enterprise", Enterprise, _("Enterprise (ID)"), distinct=False)
     entrepreneur_id = by_id("entrepreneur", Entrepreneur, _("Entrepreneur (ID)"), distinct=False)
-    current = django_filters.BooleanFilter(
+    current = StrictBooleanFilter(
         field_name="end_date", lookup_expr="isnull", label=_("Current (no end date)")
     )
 

@@ -6,6 +6,8 @@ id (``<fk>_id``) and by its stable code (``<fk>``); choice filters accept severa
 ``?search=`` (DRF's SearchFilter, configured per viewset). Invalid values give 400 naming the parameter.
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.db import models
@@ -19,6 +21,8 @@ from incubators.models import Incubator
 from jining.models import Organisation, ReportedFigure, Source
 
 # --- building blocks shared by every app's filtersets ---
+
+ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class MultiValueCharField(filter_fields.MultipleChoiceField):
@@ -34,10 +38,78 @@ class MultiValueCharFilter(django_filters.MultipleChoiceFilter):
     field_class = MultiValueCharField
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (also ``1``/``0``, ``True``/``False``); anything else is a 400, not ignored."""
+
+    TRUE, FALSE = ("true", "1", "True"), ("false", "0", "False")
+    widget = forms.TextInput  # NullBooleanSelect would turn unknown values into None silently
+
+    def to_python(self, value):
+        if value in (None, "", True, False):
+            return None if value == "" else value
+        if value in self.TRUE:
+            return True
+        if value in self.FALSE:
+            return False
+        raise forms.ValidationError(_("Give true or false."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class IsoDateField(forms.DateField):
+    """``YYYY-MM-DD`` in ASCII digits only (not the locale's other formats, nor full-width digits)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not ISO_DATE_RE.fullmatch(value.strip()):
+            raise forms.ValidationError(_("Give a date as YYYY-MM-DD."), code="invalid")
+        return super().to_python(value)
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        super().__init__(*args, **kwargs)
+
+
+class OrderedRangeForm(forms.Form):
+    """``<name>__lte`` below ``<name>__gte`` (an end before a start) is a 400 naming both."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, low in list(cleaned.items()):
+            if not name.endswith("__gte") or low in (None, ""):
+                continue
+            high_name = name.removesuffix("__gte") + "__lte"
+            high = cleaned.get(high_name)
+            if high not in (None, "") and high < low:
+                self.add_error(
+                    high_name,
+                    _("%(high_name)s (%(high)s) is below %(low_name)s (%(low)s): nothing could match.")
+                    % {"high_name": high_name, "high": high, "low_name": name, "low": low},
+                )
+        return cleaned
+
+
+class StrictIntegerField(forms.IntegerField):
+    """Digits only: Django's IntegerField would also take ``1.0`` or ``٣`` (an Arabic-Indic three)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not re.fullmatch(r"[+-]?[0-9]+", value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class IntegerFilter(django_filters.NumberFilter):
     """A whole number (``?return_year=abc`` or ``=1.5`` is a 400, not a silent truncation)."""
 
-    field_class = forms.IntegerField
+    field_class = StrictIntegerField
 
 
 def _integer_bounds(field):
@@ -63,7 +135,13 @@ class BaseFilterSet(django_filters.FilterSet):
         models.PositiveIntegerField: {"filter_class": IntegerFilter},
         models.PositiveSmallIntegerField: {"filter_class": IntegerFilter},
         models.PositiveBigIntegerField: {"filter_class": IntegerFilter},
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+        models.DateField: {"filter_class": IsoDateFilter},
     }
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (OrderedRangeForm, form_class), {})
 
     @classmethod
     def filter_for_field(cls, field, field_name, lookup_expr=None):
@@ -79,7 +157,13 @@ class BaseFilterSet(django_filters.FilterSet):
         if filter_class is IntegerFilter:
             params = {**params, **_integer_bounds(field)}
         elif isinstance(field, models.DecimalField) and filter_class is django_filters.NumberFilter:
-            params = {**params, "max_digits": field.max_digits, "decimal_places": field.decimal_places}
+            # Every amount and figure of the project is at least 0: a negative bound is a mistake.
+            params = {
+                **params,
+                "max_digits": field.max_digits,
+                "decimal_places": field.decimal_places,
+                "min_value": 0,
+            }
         return filter_class, params
 
 

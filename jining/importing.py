@@ -21,9 +21,11 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from decimal import Decimal, InvalidOperation
 
 import tablib
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Q
@@ -48,6 +50,59 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 class ImportFileError(ValueError):
     """A file that cannot be read at all; its message is shown on the import form."""
+
+
+# --- Limits (settings IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_MAX_UNCOMPRESSED_BYTES) ---
+
+
+def max_bytes() -> int:
+    return getattr(settings, "IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def max_rows() -> int:
+    return getattr(settings, "IMPORT_MAX_ROWS", 10_000)
+
+
+def max_uncompressed_bytes() -> int:
+    return getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}"
+
+
+def check_size(size: int) -> None:
+    """Refuse a file larger than ``IMPORT_MAX_BYTES`` before reading it."""
+    if size > max_bytes():
+        raise ImportFileError(
+            _("The file is too large (%(size)s MB; at most %(max)s MB). Split it into smaller files.")
+            % {"size": megabytes(size), "max": megabytes(max_bytes())}
+        )
+
+
+def check_workbook_zip(data: bytes) -> None:
+    """An .xlsx is a zip: refuse one that is not, or whose members would expand beyond
+    ``IMPORT_MAX_UNCOMPRESSED_BYTES`` (a zip bomb), before openpyxl decompresses anything.
+
+    The sizes are those the zip declares; Python's zipfile never inflates a member beyond its
+    declared size (it stops there and fails the checksum), so a lying zip cannot get past this.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise ImportFileError(
+            _("This is not an Excel workbook (.xlsx). Choose the format that matches the file.")
+        ) from error
+    expanded = sum(member.file_size for member in members)
+    if expanded > max_uncompressed_bytes() or len(members) > 10_000:
+        raise ImportFileError(
+            _(
+                "This workbook would expand to %(size)s MB when opened (at most %(max)s MB): "
+                "it is not an ordinary spreadsheet. Save the data in a new workbook and upload that."
+            )
+            % {"size": megabytes(expanded), "max": megabytes(max_uncompressed_bytes())}
+        )
 
 
 # --- Cells ---
@@ -81,8 +136,14 @@ def decode_text(data: bytes) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" not in text:
-            return text
+        if "\x00" in text:
+            raise ImportFileError(
+                _(
+                    "The file contains null characters: it is not a plain text CSV file (perhaps it "
+                    "was saved as UTF-16). In Excel or WPS, save it as “CSV UTF-8”, then upload it again."
+                )
+            )
+        return text
     raise ImportFileError(
         _(
             "The file is neither UTF-8 nor GBK text. In Excel or WPS, save it as “CSV UTF-8” "
@@ -92,9 +153,22 @@ def decode_text(data: bytes) -> str:
 
 
 def build_dataset(rows) -> tablib.Dataset:
-    """A dataset from rows of cells: first row the headers, blank rows and blank columns dropped."""
-    rows = [list(row) for row in rows]
-    rows = [row for row in rows if any(cell_text(cell) for cell in row)]
+    """A dataset from rows of cells: first row the headers, blank rows and blank columns dropped.
+
+    More than ``IMPORT_MAX_ROWS`` data rows is an error (read no further than one row past it).
+    """
+    kept = []
+    for row in rows:
+        row = list(row)
+        if not any(cell_text(cell) for cell in row):
+            continue
+        kept.append(row)
+        if len(kept) > max_rows() + 1:  # the header row and max_rows() data rows
+            raise ImportFileError(
+                _("The file has more than %(max)d rows. Split it into files of at most %(max)d rows each.")
+                % {"max": max_rows()}
+            )
+    rows = kept
     if not rows:
         return tablib.Dataset()
     headers = [cell_text(cell) for cell in rows[0]]
@@ -126,6 +200,7 @@ class CSV(base_formats.CSV):
         return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
+        check_size(len(in_stream))
         if isinstance(in_stream, bytes):
             in_stream = decode_text(in_stream)
         try:
@@ -147,6 +222,8 @@ class XLSX(base_formats.XLSX):
     def create_dataset(self, in_stream):
         import openpyxl
 
+        check_size(len(in_stream))
+        check_workbook_zip(in_stream)
         try:
             book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         except Exception as error:
@@ -450,6 +527,14 @@ class SpreadsheetResource(resources.ModelResource):
                     field.clean(row)
                 except ValueError as error:
                     errors[field.attribute] = [ValidationError(str(error))]
+        for column, value in row.items():
+            if isinstance(value, str) and value.lstrip().startswith("="):
+                errors.setdefault(column, []).append(
+                    ValidationError(
+                        gettext("“%(value)s” is a spreadsheet formula: type the value itself, not a formula.")
+                        % {"value": value[:50]}
+                    )
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -666,6 +751,22 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         response = HttpResponse(content.getvalue(), content_type=XLSX.CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{self.model.__name__}-import-template.xlsx"'
         return response
+
+    def get_import_form_class(self, request):
+        """The library's import form, refusing a file over ``IMPORT_MAX_BYTES`` before it is read."""
+        form_class = super().get_import_form_class(request)
+
+        def clean_import_file(form):
+            import_file = form.cleaned_data["import_file"]
+            try:
+                check_size(import_file.size)
+            except ImportFileError as error:
+                raise ValidationError(str(error)) from None
+            return import_file
+
+        return type(form_class)(
+            f"Limited{form_class.__name__}", (form_class,), {"clean_import_file": clean_import_file}
+        )
 
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)

@@ -32,8 +32,26 @@ HEADERS = {
 }
 
 
+def _admits_empty(schema):
+    """Whether "" is a valid value of a query parameter of this schema (free text, or a list of it)."""
+    if schema.get("type") == "array":
+        schema = schema.get("items", {})
+    return schema.get("type") == "string" and not ({"enum", "format", "pattern", "minLength"} & set(schema))
+
+
 class PartnerAutoSchema(AutoSchema):
     """Adds the JSON error responses (400, 401, 403, 404, 414, 429) to every operation."""
+
+    def _get_parameters(self):
+        """Query parameters may be sent empty (``?kind=``): an empty value means "not filtering".
+
+        Said with ``allowEmptyValue`` where the type does not already admit "" (numbers, dates, choices).
+        """
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter.get("in") == "query" and not _admits_empty(parameter.get("schema", {})):
+                parameter["allowEmptyValue"] = True
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

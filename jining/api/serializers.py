@@ -96,7 +96,9 @@ class OrganisationSerializer(PartnerSerializer):
 
 class SourceSerializer(PartnerSerializer):
     url = url_field(Source)
-    web_address = serializers.URLField(source="url", read_only=True, help_text=_("The source on the web."))
+    web_address = serializers.CharField(
+        source="url", read_only=True, help_text=_("The source on the web; empty when it is not online.")
+    )
     cited_in = brief(Source, null=True)
 
     class Meta:

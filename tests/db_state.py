@@ -1,0 +1,62 @@
+"""The state of the database as row counts and a checksum per table, to compare before and after.
+
+``snapshot()`` covers every table of the project's apps (jining, incubators, entrepreneurs, events,
+with their many-to-many tables and simple-history's historical tables), auth's and contenttypes'
+tables and the admin log. Sessions are left out: logging in writes them, and they hold no records.
+
+    before = snapshot()
+    ...  # something that must change nothing
+    assert snapshot() == before
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.apps import apps
+
+#: Apps whose every table is compared.
+APPS = ("jining", "incubators", "entrepreneurs", "events", "auth", "contenttypes", "admin")
+
+
+@dataclass(frozen=True)
+class TableState:
+    rows: int
+    checksum: str
+
+
+def tables():
+    """Every model (one per table) of ``APPS``, auto-created many-to-many tables included."""
+    models = []
+    for label in APPS:
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:
+            continue
+        models.extend(config.get_models(include_auto_created=True))
+    return sorted({model._meta.db_table: model for model in models}.items())
+
+
+def table_state(model) -> TableState:
+    """Row count and SHA-256 of every column of every row, ordered by primary key."""
+    columns = [field.attname for field in model._meta.concrete_fields]
+    digest = hashlib.sha256()
+    count = 0
+    for row in model._base_manager.order_by("pk").values_list(*columns).iterator():
+        digest.update(repr(row).encode())
+        digest.update(b"\n")
+        count += 1
+    return TableState(count, digest.hexdigest())
+
+
+def snapshot() -> dict[str, TableState]:
+    """``{table name: TableState}`` for every table of ``APPS``."""
+    return {table: table_state(model) for table, model in tables()}
+
+
+def differences(before: dict[str, TableState], after: dict[str, TableState]) -> dict[str, tuple]:
+    """The tables whose state changed: ``{table: (before, after)}``, for readable assertion messages."""
+    return {
+        table: (before.get(table), after.get(table))
+        for table in sorted(set(before) | set(after))
+        if before.get(table) != after.get(table)
+    }
