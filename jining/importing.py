@@ -21,12 +21,14 @@ import csv
 import datetime
 import io
 import re
+import uuid
 import zipfile
 from decimal import Decimal, InvalidOperation
 
 import tablib
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
@@ -38,6 +40,7 @@ from import_export import resources, widgets
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
+from import_export.tmp_storages import BaseStorage
 
 UPPERCASE_KEYS = ("credit_code", "id_card_number")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -807,3 +810,23 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
                 reverse("admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name)
             )
         return super().process_result(result, request)
+
+
+class DatabaseTmpStorage(BaseStorage):
+    """Keeps an uploaded file between preview and confirm in the database (the ``imports`` cache).
+
+    Any app server can then confirm an import that another one previewed: nothing lives on local disk.
+    """
+
+    PREFIX = "import-upload-"
+
+    def save(self, data):
+        if not self.name:
+            self.name = uuid.uuid4().hex
+        caches["imports"].set(self.PREFIX + self.name, data)
+
+    def read(self):
+        return caches["imports"].get(self.PREFIX + self.name)
+
+    def remove(self):
+        caches["imports"].delete(self.PREFIX + self.name)

@@ -177,7 +177,15 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Shared cache for the API throttle counters: per process (locmem) unless DJANGO_CACHE_URL names a
 # shared one, e.g. redis://HOST:6379/1 or pymemcache://HOST:11211 (docs/deploy.md).
-CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("DJANGO_CACHE_URL", default="locmemcache://"),
+    # Import uploads between preview and confirm (jining.importing.DatabaseTmpStorage).
+    "imports": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jining_import_uploads",
+        "TIMEOUT": 24 * 60 * 60,
+    },
+}
 
 # Logs go to stderr. Every handler carries the personal-data filter (ID-card and mobile numbers
 # redacted, jining/log_filters.py); Django's own loggers propagate to it instead of keeping
@@ -293,7 +301,9 @@ IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 # The library's own formula escaping only drops a leading "="; jining.importing.neutralise prefixes
 # an apostrophe to cells starting with = + - @ tab or CR instead, in CSV and xlsx alike.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.TempFolderStorage"
+# Uploads wait for their confirm in the database (jining_import_uploads, made by migration
+# jining 0005), so the app keeps no state on local disk and any app server can confirm.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "jining.importing.DatabaseTmpStorage"
 
 # --- Import limits ---
 # jining.importing refuses, with a clear message on the import form, files larger than this, more data

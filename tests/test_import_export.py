@@ -448,3 +448,19 @@ def test_every_program_changelist_exports(staff_client, model):
 
 def test_every_program_admin_exports():
     assert len(exporting_admins()) >= 18
+
+
+def test_upload_waits_for_confirm_in_the_database_not_on_local_disk(editor_client):
+    """Stateless app servers: the preview's upload is in the database cache table until confirm."""
+    from django.db import connection
+
+    def waiting_uploads():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM jining_import_uploads")
+            return cursor.fetchone()[0]
+
+    response = preview(editor_client, csv_file(people_rows()))
+    assert waiting_uploads() == 1
+    confirm(editor_client, response)
+    assert waiting_uploads() == 0
+    assert Entrepreneur.objects.count() == 3
