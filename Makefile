@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
 
-.PHONY: install run test screenshots lint migrations-check clean
+.PHONY: install run test screenshots lint migrations-check backup loadtest clean
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -41,6 +41,15 @@ lint: install
 migrations-check: export DJANGO_DEBUG ?= 1
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
+
+## Write a backup of the database (DATABASE_URL or db.sqlite3) to backups/jining-DATE-TIME.jsonl.gz (docs/reliability.md)
+backup: install
+	mkdir -p backups
+	$(PY) manage.py backup backups/jining-$$(date +%Y%m%d-%H%M%S).jsonl.gz
+
+## Load-test the partner API on the local PostgreSQL: 16 connections, 60 s (bench/load.py, docs/reliability.md)
+loadtest: install
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -15,6 +15,8 @@ from django.dispatch import receiver
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from jining.concurrency import OptimisticConcurrencyMixin
+
 
 @receiver(pre_save, dispatch_uid="jining.history.fixture_loads_unrecorded")
 def fixture_loads_unrecorded(sender, instance, raw=False, **kwargs):
@@ -36,8 +38,9 @@ class ChangesWithoutTimestamps(HistoricalRecordContextHelper):
         return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """A ModelAdmin base with a read-only history page for each record."""
+class HistoryAdmin(OptimisticConcurrencyMixin, SimpleHistoryAdmin):
+    """A ModelAdmin base with a read-only history page for each record, and optimistic concurrency:
+    a save is refused if someone else saved the record after the form was opened (jining.concurrency)."""
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangesWithoutTimestamps(self.model, historical_record)

@@ -5,7 +5,8 @@ from django.db import migrations
 
 
 def create_cache_table(apps, schema_editor):
-    call_command("createcachetable", "imports", database=schema_editor.connection.alias, verbosity=0)
+    # No table argument: create the tables of every database cache in CACHES (jining_import_uploads).
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
 
 
 class Migration(migrations.Migration):

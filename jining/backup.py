@@ -1,0 +1,277 @@
+"""Portable backups: every table of the project in one gzipped JSON Lines file (docs/reliability.md).
+
+Format: the first line is a header (format, version, time, database vendor, the applied migrations),
+then one object per line in Django's ``jsonl`` serialisation, then a trailer with the number of
+rows per model (a truncated file is refused). Every concrete model is dumped with its primary key,
+including the many-to-many tables (so their ids survive too) and the history tables; foreign keys
+are primary keys, except those to content types and permissions, which are natural keys
+(``["app_label", "model"]``) because ``migrate`` recreates those two tables with ids of its own.
+Sessions, database cache tables (import uploads waiting for their confirm), content types,
+permissions and the migration log are not dumped: ``migrate`` makes the last three, and after a
+restore everyone logs in again (and re-uploads an import that was left at its preview).
+
+Dumping streams: rows are read in chunks (a server-side cursor on PostgreSQL) inside one read-only
+transaction (a consistent snapshot) and written as they come. Restoring streams too: rows are
+inserted in batches, as stored (``raw``: ``created``/``updated`` are kept, no history rows are
+added), in one transaction, then foreign keys are checked and sequences reset.
+"""
+
+import datetime
+import gzip
+import hashlib
+import json
+from collections import Counter
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.management.base import CommandError
+from django.core.management.color import no_style
+from django.core.serializers import jsonl
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.recorder import MigrationRecorder
+
+FORMAT = "jining-backup"
+VERSION = 1
+
+#: Made by ``migrate`` (or disposable): never dumped, never restored.
+NOT_DUMPED_TABLES = frozenset(
+    {"django_content_type", "auth_permission", "django_session", "django_migrations"}
+)
+
+
+def cache_tables() -> frozenset[str]:
+    """Tables of database caches (import uploads waiting for their confirm): disposable, not data."""
+    return frozenset(
+        cache["LOCATION"]
+        for cache in settings.CACHES.values()
+        if cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    )
+
+
+def not_dumped_tables() -> frozenset[str]:
+    return NOT_DUMPED_TABLES | cache_tables()
+
+
+#: Foreign keys to these are written as natural keys.
+NATURAL_KEY_MODELS = (ContentType, Permission)
+#: Apps whose rows mean "this database holds program data".
+PROGRAM_APPS = ("jining", "incubators", "entrepreneurs", "events")
+
+BATCH_SIZE = 500
+CHUNK_SIZE = 2000
+
+
+def backup_models():
+    """Every concrete model whose table is dumped, many-to-many tables included, in a stable order."""
+    models = [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed
+        and not model._meta.proxy
+        and not model._meta.swapped
+        and model._meta.db_table not in NOT_DUMPED_TABLES
+    ]
+    return sorted(models, key=lambda model: model._meta.label_lower)
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (Django's cuts them to milliseconds)."""
+
+    def default(self, o):
+        if isinstance(o, (datetime.datetime, datetime.time)):
+            return o.isoformat()
+        return super().default(o)
+
+
+class Serializer(jsonl.Serializer):
+    """Django's JSON Lines serialiser with pk foreign keys, except natural keys to content types and
+    permissions; many-to-many fields are left out (their tables are dumped as models of their own)."""
+
+    def handle_fk_field(self, obj, field):
+        self.use_natural_foreign_keys = issubclass(field.remote_field.model, NATURAL_KEY_MODELS)
+        super().handle_fk_field(obj, field)
+
+    def handle_m2m_field(self, obj, field):
+        pass
+
+
+def applied_migrations(using=DEFAULT_DB_ALIAS):
+    return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connections[using]).applied_migrations())
+
+
+def dump(path, using=DEFAULT_DB_ALIAS):
+    """Write the backup of database ``using`` to ``path`` (gzip). Returns the row count per model."""
+    connection = connections[using]
+    counts = Counter()
+
+    def rows(model):
+        queryset = model._base_manager.using(using).order_by("pk")
+        for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+            counts[model._meta.label_lower] += 1
+            yield obj
+
+    def all_rows():
+        for model in backup_models():
+            yield from rows(model)
+
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=using), gzip.open(path, "wt", encoding="utf-8") as stream:
+        if connection.vendor == "postgresql" and outermost:  # a snapshot: as of the first query
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        header = {
+            "format": FORMAT,
+            "version": VERSION,
+            "created": datetime.datetime.now(datetime.UTC).isoformat(),
+            "vendor": connection.vendor,
+            "migrations": applied_migrations(using),
+        }
+        stream.write(json.dumps(header) + "\n")
+        Serializer().serialize(all_rows(), stream=stream, cls=ExactJSONEncoder, ensure_ascii=False)
+        stream.write(json.dumps({"end": FORMAT, "counts": dict(sorted(counts.items()))}) + "\n")
+    return counts
+
+
+def program_data_present(using=DEFAULT_DB_ALIAS) -> list[str]:
+    """Labels of the models that hold rows in the target: users or any program app's table."""
+    found = []
+    for model in backup_models():
+        if model._meta.app_label in PROGRAM_APPS and model._base_manager.using(using).exists():
+            found.append(model._meta.label)
+    return found
+
+
+def _read(path):
+    """The header, then the object lines, then the trailer; refuses a file that is not a whole backup."""
+    stream = gzip.open(path, "rt", encoding="utf-8")
+    try:
+        header = json.loads(stream.readline() or "null")
+    except (OSError, EOFError, ValueError) as error:
+        stream.close()
+        raise CommandError(f"{path} is not a jining backup (gzipped JSON Lines): {error}") from error
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        stream.close()
+        raise CommandError(f"{path} is not a jining backup (no {FORMAT} header).")
+    if header.get("version") != VERSION:
+        stream.close()
+        raise CommandError(
+            f"{path} is a backup of format version {header.get('version')}; this is {VERSION}."
+        )
+    return header, stream
+
+
+def restore(path, using=DEFAULT_DB_ALIAS, force=False, stdout=None):
+    """Restore the backup at ``path`` into database ``using``, in one transaction.
+
+    The target must be migrated to exactly the backup's migrations. Tables that migrations fill (the
+    role groups) are emptied first; if any program table or user already holds rows the restore is
+    refused unless ``force``, which replaces everything: never a merge.
+    """
+    connection = connections[using]
+    header, stream = _read(path)
+    with stream:
+        target_migrations = applied_migrations(using)
+        if header["migrations"] != target_migrations:
+            missing = sorted(set(header["migrations"]) - set(target_migrations))
+            extra = sorted(set(target_migrations) - set(header["migrations"]))
+            raise CommandError(
+                "The target database's migrations differ from the backup's. Restore into a database "
+                "migrated by the same version of the application, then run migrate to upgrade. "
+                f"Missing in the target: {missing[:5]}{'…' if len(missing) > 5 else ''}; "
+                f"not in the backup: {extra[:5]}{'…' if len(extra) > 5 else ''}."
+            )
+        present = program_data_present(using)
+        if present and not force:
+            raise CommandError(
+                "The target database already holds data ("
+                + ", ".join(present[:5])
+                + ("…" if len(present) > 5 else "")
+                + "). Restore into an empty, migrated database, or use --force to replace everything in it."
+            )
+
+        models = backup_models()
+        counts = Counter()
+        trailer = {}
+
+        def objects():
+            for line in stream:
+                if line.startswith('{"model"'):
+                    yield line
+                elif line.strip():
+                    trailer.update(json.loads(line))
+
+        with transaction.atomic(using=using), connection.constraint_checks_disabled():
+            with connection.cursor() as cursor:
+                for model in reversed(models):
+                    cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+            batch, batch_model = [], None
+            for deserialized in serializers.deserialize("jsonl", objects(), using=using):
+                obj = deserialized.object
+                if type(obj) is not batch_model or len(batch) >= BATCH_SIZE:
+                    _insert(batch_model, batch, using)
+                    batch, batch_model = [], type(obj)
+                batch.append(obj)
+                counts[obj._meta.label_lower] += 1
+            _insert(batch_model, batch, using)
+
+            if trailer.get("end") != FORMAT:
+                raise CommandError(f"{path} is truncated (no end line): nothing was restored.")
+            if dict(counts) != {label: n for label, n in trailer["counts"].items() if n}:
+                raise CommandError(
+                    f"{path} is damaged (row counts differ from its end line): nothing was restored."
+                )
+            tables = [model._meta.db_table for model in models]
+            connection.check_constraints(table_names=tables)
+            sequences = connection.ops.sequence_reset_sql(no_style(), models)
+            if sequences:
+                with connection.cursor() as cursor:
+                    for sql in sequences:
+                        cursor.execute(sql)
+    return counts
+
+
+def _insert(model, objs, using):
+    """Insert ``objs`` as they are (raw: ``auto_now`` fields keep their stored values)."""
+    if not objs:
+        return
+    if model._meta.parents:  # multi-table inheritance: let Django save each part (none in this project)
+        for obj in objs:
+            obj.save_base(raw=True, using=using, force_insert=True)
+        return
+    fields = model._meta.local_concrete_fields
+    connection = connections[using]
+    size = max(1, min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, objs)))
+    for start in range(0, len(objs), size):
+        model._base_manager.using(using)._insert(
+            objs[start : start + size], fields=fields, using=using, raw=True
+        )
+
+
+def table_digests(using=DEFAULT_DB_ALIAS) -> dict[str, list]:
+    """Row count and SHA-256 of the sorted rows of every table but the migration log and sessions.
+
+    Used to prove a restore gives back the same database: compute on both sides and compare.
+    """
+    connection = connections[using]
+    result = {}
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names(cursor)):
+            if table in {"django_migrations", "django_session"} | cache_tables():
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            rows = sorted(repr(tuple(_normalise(value) for value in row)) for row in cursor.fetchall())
+            digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+            result[table] = [len(rows), digest]
+    return result
+
+
+def _normalise(value):
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, memoryview):
+        return bytes(value)
+    return value
