@@ -328,14 +328,6 @@ HOSTILE = [
 # --- Fixtures ---
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def hostile_world(db):
     """A world of records, an entrepreneur with an ID-card number to collide with, a figure."""

@@ -25,14 +25,6 @@ XLSX_FORMAT, CSV_FORMAT = "0", "1"  # positions in jining.importing.FORMATS
 HEADERS = ["姓名", "性别", "身份证号", "手机号", "户籍县区/旗", "出生年份", "返乡年份", "文化程度"]
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def user_with(username, *codenames):
     user = factories.UserFactory(username=username, is_staff=True)
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))

@@ -4,7 +4,6 @@ import ast
 import gettext
 import re
 
-import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -76,15 +75,6 @@ def test_model_names_translate():
         assert str(Entrepreneur._meta.verbose_name_plural) == "entrepreneurs"
 
 
-@pytest.fixture
-def plain_static_files(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.mark.usefixtures("plain_static_files")
 def test_admin_index_is_in_chinese_by_default(staff_client):
     response = staff_client.get(reverse("admin:index"))
     assert response.status_code == 200
@@ -93,7 +83,6 @@ def test_admin_index_is_in_chinese_by_default(staff_client):
         assert text in response.text
 
 
-@pytest.mark.usefixtures("plain_static_files")
 def test_admin_index_is_in_english_on_request(staff_client):
     response = staff_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
@@ -103,7 +92,6 @@ def test_admin_index_is_in_english_on_request(staff_client):
     assert "返乡创业人员" not in response.text
 
 
-@pytest.mark.usefixtures("plain_static_files")
 def test_validation_messages_are_translated(staff_client):
     url = reverse("admin:entrepreneurs_enterprise_add")
     response = staff_client.get(url)

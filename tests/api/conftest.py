@@ -33,15 +33,6 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Pages with static assets (browsable API, docs) render without a collectstatic manifest."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
 def _clear_throttle_cache():
     cache.clear()
     yield

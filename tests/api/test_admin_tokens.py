@@ -24,11 +24,7 @@ def api_status(key):
 
 
 @pytest.fixture
-def staff(staff_client, settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def staff(staff_client):
     return staff_client
 
 

@@ -17,14 +17,6 @@ ADD = reverse("admin:entrepreneurs_entrepreneur_add")
 
 
 @pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
 def chinese():
     with translation.override("zh-hans"):
         yield

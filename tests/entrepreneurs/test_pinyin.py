@@ -18,14 +18,6 @@ pytestmark = pytest.mark.django_db
 QUERIES = ["张智杰", "zhang zhijie", "zhangzhijie", "Zhang Zhijie", "zzj"]
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def people(db):
     return {

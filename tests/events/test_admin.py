@@ -9,14 +9,6 @@ from events.models import Attendance, Event, EventSeries
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def admin_request(staff_user):
     request = RequestFactory().get("/admin/")

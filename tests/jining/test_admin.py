@@ -38,15 +38,6 @@ def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    """Render admin pages without a collectstatic manifest (production uses the manifest storage)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def admin_request(staff_user):
     request = RequestFactory().get("/admin/")

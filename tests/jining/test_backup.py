@@ -28,14 +28,6 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def manage(database_url, *args):
     """Run manage.py in a separate process against ``database_url``; returns its stdout."""
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "1"}

@@ -17,14 +17,6 @@ pytestmark = pytest.mark.django_db
 NOT_TRACKED = {User, ApiToken, PartnerAccount}
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def url(obj, view, *args):
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{view}", args=[obj.pk, *args])
 

@@ -35,14 +35,6 @@ MODEL_ADMINS = [
 WRITE_VIEWS = ("_add", "_change", "_delete", "_simple_history", "_import", "_process_import")
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def is_program_model(model):
     return f"{model._meta.app_label}.{model._meta.model_name}" in program_model_labels()
 
