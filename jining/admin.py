@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.html import format_html
@@ -160,6 +161,8 @@ class ReportedFigureInline(admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(SpreadsheetExportMixin, HistoryAdmin):
+    # A web address typed without a scheme is taken as https:// (the Django 6 default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "publisher", "kind", "published_on", "cited_in", "figure_count")
     list_filter = ("kind", "published_precision", "publisher")
     search_fields = ("title", "publisher", "authors", "code", "url")

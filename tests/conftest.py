@@ -1,8 +1,16 @@
+import os
+
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.test.client import RequestFactory
 
 from tests.factories import StaffUserFactory
+
+
+def pytest_configure(config):
+    # whitenoise warns on every request when STATIC_ROOT does not exist (before any collectstatic).
+    os.makedirs(str(settings.STATIC_ROOT), exist_ok=True)
 
 
 class AxesClient(Client):

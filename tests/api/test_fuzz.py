@@ -70,14 +70,14 @@ OPERATIONS = sorted(
 )
 
 
-def tested_operations():
+def operations_under_fuzz():
     """Every operation schemathesis finds in the schema, as (path, METHOD)."""
     return sorted((op.ok().path, op.ok().method.upper()) for op in SCHEMA.get_all_operations())
 
 
 def test_every_operation_of_the_schema_is_fuzzed():
     assert OPERATIONS, "the schema lists no operations"
-    assert tested_operations() == OPERATIONS
+    assert operations_under_fuzz() == OPERATIONS
 
 
 @pytest.fixture
