@@ -224,6 +224,8 @@ API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1000/hour")  # per tok
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
 API_MAX_QUERY_STRING = env.int("API_MAX_QUERY_STRING", default=8192)  # characters
+API_COUNT_CACHE_FROM = env.int("API_COUNT_CACHE_FROM", default=10_000)  # rows; smaller counts are exact
+API_COUNT_CACHE_SECONDS = env.int("API_COUNT_CACHE_SECONDS", default=60)  # how long a large count is reused
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

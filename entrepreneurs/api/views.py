@@ -1,17 +1,34 @@
 """Read-only viewsets for entrepreneurs, enterprises, support measures and financing."""
 
 from django.db.models import OuterRef, Prefetch
+from rest_framework.generics import get_object_or_404
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from entrepreneurs import filtersets
-from entrepreneurs.api import serializers
+from entrepreneurs.api import lean, serializers
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup, SupportMeasure
 from events.models import Attendance
 from incubators.models import Residency
 from jining.aggregates import SubqueryCount, SubquerySum
 from jining.api.views import PartnerViewSet
 
+#: Query parameters that select no rows and no order (pagination and format only).
+UNFILTERED_PARAMS = {"page", "page_size", "format"}
+
+
+def event_count():
+    return SubqueryCount(Attendance.objects.filter(entrepreneur=OuterRef("pk")))
+
 
 class EntrepreneurViewSet(PartnerViewSet):
+    """List and detail are read by the lean path (entrepreneurs/api/lean.py): one query per page.
+
+    ``queryset`` and ``serializer_class`` remain the documented contract (schema, field set) that the
+    lean rows reproduce exactly.
+    """
+
     queryset = (
         Entrepreneur.objects.select_related("source")
         .prefetch_related(
@@ -22,9 +39,13 @@ class EntrepreneurViewSet(PartnerViewSet):
             ),
             "enterprises",
         )
-        .annotate(event_count=SubqueryCount(Attendance.objects.filter(entrepreneur=OuterRef("pk"))))
+        .annotate(event_count=event_count())
     )
     serializer_class = serializers.EntrepreneurSerializer
+    renderer_classes = [
+        lean.ORJSONRenderer,
+        *(r for r in api_settings.DEFAULT_RENDERER_CLASSES if not issubclass(r, JSONRenderer)),
+    ]
     filterset_class = filtersets.EntrepreneurFilterSet
     search_fields = [
         "name",
@@ -45,6 +66,37 @@ class EntrepreneurViewSet(PartnerViewSet):
         "created",
         "updated",
     ]
+
+    def lean_base(self):
+        return Entrepreneur.objects.annotate(event_count=event_count())
+
+    def filtered(self):
+        """The filtered entrepreneurs, and whether a to-many filter made them need DISTINCT."""
+        if not set(self.request.query_params) - UNFILTERED_PARAMS:
+            return self.lean_base(), False  # no filter, search or ordering asked for: skip the backends
+        queryset = self.filter_queryset(self.lean_base())
+        if queryset.query.distinct and len(queryset.query.alias_map) <= 1:
+            queryset = queryset.all()  # no join: DISTINCT (set by a filter) cannot remove anything
+            queryset.query.distinct = False
+        return queryset, queryset.query.distinct
+
+    def list(self, request, *args, **kwargs):
+        queryset, distinct = self.filtered()
+        ordering = list(queryset.query.order_by) or list(Entrepreneur._meta.ordering)
+        ids = self.paginator.paginate_lazily(queryset.values_list("pk", flat=True), request, self)
+        if distinct:
+            ids = list(ids)  # DISTINCT adds the ordering columns: not a one-column subquery
+        rows = lean.lean_rows(self.lean_base().filter(pk__in=ids).order_by(*ordering))
+        render = lean.Renderer(request)
+        return self.get_paginated_response([render(row) for row in rows])
+
+    def retrieve(self, request, *args, **kwargs):
+        queryset, distinct = self.filtered()
+        if distinct:
+            queryset = self.lean_base().filter(pk__in=queryset.order_by().values("pk"))
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        row = get_object_or_404(lean.lean_rows(queryset.order_by()), pk=kwargs[lookup])
+        return Response(lean.Renderer(request)(row))
 
 
 class EnterpriseViewSet(PartnerViewSet):

@@ -20,7 +20,7 @@ def fields(names):
 
 
 #: basename -> (model label, path, exact field set of a result, SQL queries for a list page).
-#: Queries: savepoint + token + 2 permission lookups + count + page + release = 7, plus one per
+#: Queries: savepoint + token (with the user's permissions) + count + page + release = 5, plus one per
 #: prefetched to-many relation the serializer renders.
 ENDPOINTS = {
     "incubator": (
@@ -33,7 +33,7 @@ ENDPOINTS = {
             "service_zone_area_m2 services shop_count source source_quote township workstation_count "
             "created updated"
         ),
-        10,
+        8,
     ),
     "residency": (
         "incubators.Residency",
@@ -42,7 +42,7 @@ ENDPOINTS = {
             "id url end_date enterprise entrepreneur incubator source start_date "
             "start_precision unit created updated"
         ),
-        7,
+        5,
     ),
     "entrepreneur": (
         "entrepreneurs.Entrepreneur",
@@ -52,7 +52,7 @@ ENDPOINTS = {
             "hometown_county hometown_township left_home_age name name_romanised prior_trade "
             "prior_work_place return_year source special_groups created updated"
         ),
-        9,
+        5,
     ),
     "enterprise": (
         "entrepreneurs.Enterprise",
@@ -62,7 +62,7 @@ ENDPOINTS = {
             "industry legal_form name name_en products registration_year residencies short_name source "
             "status created updated"
         ),
-        11,
+        9,
     ),
     "financing": (
         "entrepreneurs.Financing",
@@ -71,7 +71,7 @@ ENDPOINTS = {
             "id url amount borrower date enterprise guarantor kind provider source term_months created "
             "updated"
         ),
-        7,
+        5,
     ),
     "supportmeasure": (
         "entrepreneurs.SupportMeasure",
@@ -80,7 +80,7 @@ ENDPOINTS = {
             "id url date date_precision description enterprise entrepreneur incubator kind partly_free "
             "provider source value_yuan created updated"
         ),
-        7,
+        5,
     ),
     "eventseries": (
         "events.EventSeries",
@@ -89,7 +89,7 @@ ENDPOINTS = {
             "id url attendance_count code description event_count host_incubator kind name name_en "
             "organiser segments source source_quote created updated"
         ),
-        8,
+        6,
     ),
     "event": (
         "events.Event",
@@ -99,13 +99,13 @@ ENDPOINTS = {
             "live_streamed on_site online_views onsite_participants organiser replay_available segments "
             "series source source_quote start_date title title_en topic township venue created updated"
         ),
-        8,
+        6,
     ),
     "attendance": (
         "events.Attendance",
         "/api/v1/attendance/",
         fields("id url entrepreneur event role created updated"),
-        7,
+        5,
     ),
     "reportedfigure": (
         "jining.ReportedFigure",
@@ -114,13 +114,13 @@ ENDPOINTS = {
             "id url as_of event event_series incubator key label measure period_start qualifier scope "
             "scope_name source source_quote unit value created updated"
         ),
-        7,
+        5,
     ),
     "organisation": (
         "jining.Organisation",
         "/api/v1/organisations/",
         fields("id url code head_name head_title kind name name_en parent created updated"),
-        7,
+        5,
     ),
     "source": (
         "jining.Source",
@@ -129,7 +129,7 @@ ENDPOINTS = {
             "id url authors cited_in code kind published_on published_precision publisher title "
             "web_address created updated"
         ),
-        7,
+        5,
     ),
 }
 

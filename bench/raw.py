@@ -1,0 +1,149 @@
+"""The raw baseline: the same rows as the partner endpoints, read with a raw SQL cursor, dumped with orjson.
+
+This is the limit of the stack (Python + the database driver + a JSON encoder) that the endpoints are
+measured against. Each function returns the response body as bytes; ``raw_view`` serves them over
+HTTP for the gunicorn run (mounted by ``bench.urls`` only). No authentication, no DRF, no ORM.
+"""
+
+import orjson
+from django.db import connection
+from django.http import Http404, HttpResponse
+
+from entrepreneurs.models import Enterprise, Entrepreneur, SpecialGroup
+from events.models import Attendance
+from jining.models import Source
+from jining.stats import figures_with_tracked
+
+PAGE = 50
+BASE = "http://testserver/api/v1"
+
+E = Entrepreneur._meta.db_table
+S = Source._meta.db_table
+A = Attendance._meta.db_table
+EN = Enterprise._meta.db_table
+F = Enterprise.founders.through._meta.db_table
+G = SpecialGroup._meta.db_table
+M = Entrepreneur.special_groups.through._meta.db_table
+
+COLUMNS = (
+    "id name name_romanised gender birth_decade hometown_city hometown_county hometown_township "
+    "left_home_age prior_work_place prior_trade return_year education created updated"
+).split()
+SELECT = (
+    ", ".join(f"e.{c}" for c in COLUMNS)
+    + ", s.id, s.title, s.publisher, s.published_on"
+    + f", (SELECT COUNT(*) FROM {A} a WHERE a.entrepreneur_id = e.id)"
+    + f" FROM {E} e LEFT JOIN {S} s ON s.id = e.source_id"
+)
+SEARCH_FIELDS = (
+    "name name_pinyin name_romanised hometown_city hometown_county hometown_township "
+    "prior_work_place prior_trade"
+).split()
+
+
+def entrepreneur_rows(where: str = "", params=(), offset: int = 0, limit: int = PAGE) -> list[dict]:
+    """Entrepreneurs as the API renders them (brief source, enterprises, public special groups, count)."""
+    ids = f"SELECT e.id FROM {E} e {where} ORDER BY e.name, e.id LIMIT {int(limit)} OFFSET {int(offset)}"
+    sql = f"SELECT {SELECT} WHERE e.id IN ({ids}) ORDER BY e.name, e.id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        rows = cursor.fetchall()
+        ids = [row[0] for row in rows]
+        enterprises, groups = {}, {}
+        if ids:
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"SELECT f.entrepreneur_id, en.id, en.name "
+                f"FROM {F} f JOIN {EN} en ON en.id = f.enterprise_id "
+                f"WHERE f.entrepreneur_id IN ({marks}) ORDER BY en.name, en.id",
+                ids,
+            )
+            for owner, eid, name in cursor.fetchall():
+                enterprises.setdefault(owner, []).append(
+                    {"id": eid, "name": name, "url": f"{BASE}/enterprises/{eid}/"}
+                )
+            cursor.execute(
+                f"SELECT m.entrepreneur_id, g.id, g.code, g.name "
+                f"FROM {M} m JOIN {G} g ON g.id = m.specialgroup_id "
+                f"WHERE g.sensitive = %s AND m.entrepreneur_id IN ({marks}) ORDER BY g.id",
+                [False, *ids],
+            )
+            for owner, gid, code, name in cursor.fetchall():
+                groups.setdefault(owner, []).append({"id": gid, "code": code, "name": name})
+    results = []
+    n = len(COLUMNS)
+    for row in rows:
+        item = dict(zip(COLUMNS, row[:n], strict=True))
+        sid, title, publisher, published_on, event_count = row[n:]
+        item["url"] = f"{BASE}/entrepreneurs/{item['id']}/"
+        item["special_groups"] = groups.get(item["id"], [])
+        item["enterprises"] = enterprises.get(item["id"], [])
+        item["event_count"] = event_count
+        item["source"] = (
+            {
+                "id": sid,
+                "title": title,
+                "publisher": publisher,
+                "published_on": published_on,
+                "url": f"{BASE}/sources/{sid}/",
+            }
+            if sid
+            else None
+        )
+        results.append(item)
+    return results
+
+
+def page(results, next_url=None) -> bytes:
+    return orjson.dumps({"next": next_url, "previous": None, "results": results})
+
+
+def raw_list(offset: int = 0) -> bytes:
+    return page(entrepreneur_rows(offset=offset), f"{BASE}/entrepreneurs/?page=2")
+
+
+def raw_filtered(county: str, year: int) -> bytes:
+    where = "WHERE e.hometown_county = %s AND e.return_year = %s"
+    return page(entrepreneur_rows(where, [county, year]))
+
+
+def raw_search(term: str) -> bytes:
+    where = "WHERE (" + " OR ".join(f"UPPER(e.{f}) LIKE UPPER(%s)" for f in SEARCH_FIELDS) + ")"
+    return page(entrepreneur_rows(where, [f"%{term}%"] * len(SEARCH_FIELDS)))
+
+
+def raw_detail(pk: int) -> bytes:
+    rows = entrepreneur_rows("WHERE e.id = %s", [pk], limit=1)
+    if not rows:
+        raise Http404
+    return orjson.dumps(rows[0])
+
+
+def raw_stats() -> bytes:
+    """The same SQL as the stats endpoint (figures with ``tracked``), plus one COUNT per table."""
+    sql, params = figures_with_tracked().query.sql_with_params()
+    from jining.stats import tracked_totals
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [col[0] for col in cursor.description]
+        figures = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return orjson.dumps({"figures": figures, "tracked_totals": tracked_totals()}, default=str)
+
+
+def body_for(endpoint: str, params) -> bytes:
+    if endpoint == "list":
+        return raw_list(int(params.get("offset", 0)))
+    if endpoint == "filtered":
+        return raw_filtered(params["county"], int(params["year"]))
+    if endpoint == "search":
+        return raw_search(params["q"])
+    if endpoint == "detail":
+        return raw_detail(int(params["id"]))
+    if endpoint == "stats":
+        return raw_stats()
+    raise Http404
+
+
+def raw_view(request, endpoint):
+    return HttpResponse(body_for(endpoint, request.GET), content_type="application/json")

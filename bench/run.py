@@ -1,0 +1,485 @@
+#!/usr/bin/env python
+"""Benchmark of the partner API and the entrepreneurs admin against the raw limit of the stack (issue 6).
+
+    .venv/bin/python bench/run.py --scale 100                      # SQLite file bench/bench.sqlite3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jining_bench .venv/bin/python bench/run.py --scale 100
+
+Migrates the database, loads the article data and generates synthetic data at ``--scale`` if it is
+missing; then, for each endpoint, measures in one run: in-process time (Django test client with a
+real partner token) beside the raw baseline (bench/raw.py: raw SQL cursor + orjson), SQL queries per
+request, and requests/s and p50/p99 latency over HTTP with gunicorn on loopback (wrk, 4 connections)
+for the endpoint and for the raw baseline served by the same gunicorn. Prints one table and writes it
+into docs/performance.md (between the bench markers). A benchmark, not a test: it asserts nothing.
+"""
+
+import argparse
+import datetime
+import math
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def configure_environment():
+    """Production-like settings (DEBUG off), minus HTTPS redirects and the rate limit."""
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["DJANGO_DEBUG"] = "0"
+    if len(os.environ.get("DJANGO_SECRET_KEY", "")) < 50:
+        os.environ["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+    os.environ["API_THROTTLE_RATE"] = "1000000000/s"
+    os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")
+    # the admin's pages without a collectstatic manifest
+    os.environ["DJANGO_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+
+
+def median_ms(fn, *, min_time=1.5, min_runs=5, max_runs=300) -> float:
+    for _ in range(2):
+        fn()
+    times, started = [], time.perf_counter()
+    while len(times) < min_runs or (time.perf_counter() - started < min_time and len(times) < max_runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def machine() -> dict:
+    info = {"cores": os.cpu_count(), "cpu": platform.processor() or platform.machine(), "ram": "?"}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        info["ram"] = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return info
+
+
+def ensure_data(scale: float) -> dict:
+    from django.core.management import call_command
+
+    from entrepreneurs.models import Entrepreneur
+    from jining import synthetic
+
+    call_command("migrate", verbosity=0)
+    call_command("load_article", verbosity=0)
+    wanted = synthetic.plan(scale)["entrepreneurs"]
+    have = Entrepreneur.objects.filter(source__code=synthetic.SOURCE_CODE).count()
+    if have != wanted:
+        if have:
+            print(f"Synthetic data of another scale ({have:,} entrepreneurs): removing it…", file=sys.stderr)
+            synthetic.remove()
+        print(f"Generating synthetic data at scale {scale:g}…", file=sys.stderr)
+        started = time.monotonic()
+        call_command("generate_data", scale=scale)
+        print(f"  done in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return {"entrepreneurs": Entrepreneur.objects.count()}
+
+
+def partner_token() -> str:
+    from jining.services import partner_create, token_issue
+
+    user, _created = partner_create(username="bench-partner")
+    _token, key = token_issue(user=user, label="bench/run.py")
+    return key
+
+
+def staff_client():
+    from django.test import Client
+
+    from jining.models import User
+
+    user, _created = User.objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def endpoints() -> list[dict]:
+    """The measured endpoints: API path, raw-baseline endpoint and its parameters."""
+    from entrepreneurs.models import Entrepreneur
+
+    total = Entrepreneur.objects.count()
+    last = max(1, math.ceil(total / 50))
+    middle = Entrepreneur.objects.order_by("id").values_list("id", flat=True)[total // 2]
+    county, year = "集宁区", 2018
+    rows = [
+        ("list, first page", "/api/v1/entrepreneurs/", "list", {}),
+        ("list, last page", f"/api/v1/entrepreneurs/?page={last}", "list", {"offset": (last - 1) * 50}),
+        (
+            "filtered list",
+            f"/api/v1/entrepreneurs/?hometown_county={county}&return_year={year}",
+            "filtered",
+            {"county": county, "year": year},
+        ),
+        ("search, pinyin", "/api/v1/entrepreneurs/?search=zhangwei", "search", {"q": "zhangwei"}),
+        ("search, name", "/api/v1/entrepreneurs/?search=张伟", "search", {"q": "张伟"}),
+        ("detail", f"/api/v1/entrepreneurs/{middle}/", "detail", {"id": middle}),
+        ("stats", "/api/v1/stats/", "stats", {}),
+    ]
+    return [
+        {
+            "name": name,
+            "path": path,
+            "raw": raw,
+            "params": params,
+            "raw_path": f"/bench-raw/{raw}/?{urllib.parse.urlencode(params)}",
+        }
+        for name, path, raw, params in rows
+    ]
+
+
+def sql_count(queries) -> int:
+    """Statements other than transaction control (BEGIN, COMMIT, SAVEPOINT...)."""
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+    return sum(not q["sql"].upper().startswith(control) for q in queries.captured_queries)
+
+
+def in_process(rows, key, args):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench import raw
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    for row in rows:
+        response = client.get(row["path"])
+        assert response.status_code == 200, (row["path"], response.status_code, response.content[:300])
+        with CaptureQueriesContext(connection) as queries:
+            client.get(row["path"])
+        row["queries"] = sql_count(queries)
+        if row["raw"] == "list" and not row["params"]:
+            with CaptureQueriesContext(connection) as one:
+                client.get(row["path"] + "?page_size=1")
+            row["queries"] = f"{sql_count(queries)} (1 row: {sql_count(one)})"
+        row["ms"] = median_ms(lambda row=row: client.get(row["path"]), min_time=args.min_time)
+        row["raw_ms"] = median_ms(
+            lambda row=row: raw.body_for(row["raw"], row["params"]), min_time=args.min_time
+        )
+        print(f"  {row['name']}: {row['ms']:.1f} ms, raw {row['raw_ms']:.1f} ms", file=sys.stderr)
+
+
+def admin_pages(args) -> list[dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = staff_client()
+    pages = []
+    for name, path in (
+        ("admin changelist", "/admin/entrepreneurs/entrepreneur/"),
+        ("admin search, pinyin", "/admin/entrepreneurs/entrepreneur/?q=zhangwei"),
+        ("admin search, name", "/admin/entrepreneurs/entrepreneur/?q=张伟"),
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        sql = " ".join(q["sql"].upper() for q in queries.captured_queries)
+        page = {
+            "name": name,
+            "path": path,
+            "queries": sql_count(queries),
+            "full_count": "COUNT(" in sql and "WHERE" not in sql.split("COUNT(", 1)[1][:400],
+            "ms": median_ms(lambda path=path: client.get(path), min_time=args.min_time),
+        }
+        pages.append(page)
+        print(f"  {name}: {page['ms']:.1f} ms, {page['queries']} queries", file=sys.stderr)
+        if args.verbose:
+            for q in queries.captured_queries:
+                print(f"    {q['time']} {q['sql'][:160]}", file=sys.stderr)
+    return pages
+
+
+# --- HTTP ---
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int, workers: int):
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "jining.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "-k",
+            "sync",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def quote(path: str) -> str:
+    return urllib.parse.quote(path, safe="/?&=%")
+
+
+def wrk(url: str, key: str | None, connections: int, seconds: float) -> dict:
+    command = [
+        "wrk",
+        "-t",
+        "2" if connections > 2 else "1",
+        "-c",
+        str(connections),
+        "-d",
+        f"{max(1, round(seconds))}s",
+    ]
+    command += ["--latency", "--timeout", "30s"]
+    if key:
+        command += ["-H", f"Authorization: Token {key}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+
+    def latency(pct):
+        match = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests = re.search(r"(\d+) requests in", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "errors": errors + (int(non2xx.group(1)) if non2xx else 0),
+        "requests": int(requests.group(1)) if requests else 0,
+    }
+
+
+def python_load(url: str, key: str | None, connections: int, seconds: float) -> dict:
+    """A small threaded HTTP client, when wrk is not installed."""
+    import http.client
+
+    parsed = urllib.parse.urlsplit(url)
+    target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    headers = {"Authorization": f"Token {key}"} if key else {}
+    latencies, errors, lock = [], [0], threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker():
+        mine, bad = [], 0
+        while time.perf_counter() < deadline:
+            t = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+                conn.request("GET", target, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                if response.status >= 400:
+                    bad += 1
+            except OSError:
+                bad += 1
+            mine.append(time.perf_counter() - t)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    return {
+        "rps": len(latencies) / seconds,
+        "p50": pick(0.5),
+        "p99": pick(0.99),
+        "errors": errors[0],
+        "requests": len(latencies),
+    }
+
+
+def over_http(rows, key, args) -> dict:
+    load = wrk if shutil.which("wrk") else python_load
+    port = free_port()
+    process = start_gunicorn(port, args.workers)
+    base = f"http://127.0.0.1:{port}"
+    soak = None
+    try:
+        for row in rows:
+            load(base + quote(row["path"]), key, args.connections, 2)  # warm up
+            row["http"] = load(base + quote(row["path"]), key, args.connections, args.seconds)
+            row["raw_http"] = load(base + quote(row["raw_path"]), None, args.connections, args.seconds)
+            print(
+                f"  {row['name']}: {row['http']['rps']:.0f} req/s, raw {row['raw_http']['rps']:.0f} req/s",
+                file=sys.stderr,
+            )
+        if args.soak:
+            soak = load(base + quote(rows[0]["path"]), key, 16, args.soak)
+            soak["path"] = rows[0]["path"]
+            print(f"  soak (16 connections, {args.soak} s): {soak['errors']} errors", file=sys.stderr)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return {"tool": "wrk" if load is wrk else "python threads", "soak": soak}
+
+
+# --- report ---
+
+
+def fmt(value, spec=".1f"):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return format(value, spec)
+
+
+def report(rows, admin, http, context) -> str:
+    box = context["machine"]
+    lines = [
+        f"Measured {context['date']} on {box['cores']} cores, {box['ram']} RAM, "
+        f"{box['cpu']}; database: {context['db']}; "
+        f"{context['entrepreneurs']:,} entrepreneurs (scale {context['scale']:g}).",
+        "",
+        f"Command: `{context['command']}`",
+        "",
+        f"HTTP: gunicorn {context['workers']} sync workers on loopback, "
+        f"{context['connections']} connections, "
+        f"{context['seconds']:g} s per endpoint, load by {http.get('tool', '–')}, on the same machine.",
+        "",
+        "| endpoint | SQL queries | in-process ms | raw ms | ratio (≤ 3) | req/s | raw req/s "
+        "| ratio (≥ 0.35) | p50 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        h, r = row.get("http", {}), row.get("raw_http", {})
+        ratio = row["ms"] / row["raw_ms"] if row["raw_ms"] else float("nan")
+        http_ratio = h["rps"] / r["rps"] if h and r and r["rps"] else float("nan")
+        lines.append(
+            f"| {row['name']} `{row['path']}` | {row['queries']} | {fmt(row['ms'])} | {fmt(row['raw_ms'])} "
+            f"| {fmt(ratio, '.2f')} | {fmt(h.get('rps'), '.0f')} | {fmt(r.get('rps'), '.0f')} "
+            f"| {fmt(http_ratio, '.2f')} | {fmt(h.get('p50'))} | {fmt(h.get('p99'))} "
+            f"| {h.get('errors', '–')} |"
+        )
+    for page in admin:
+        lines.append(
+            f"| {page['name']} `{page['path']}` | {page['queries']} | {fmt(page['ms'])} | | | | | | | | |"
+        )
+    soak = http.get("soak")
+    if soak:
+        lines += [
+            "",
+            f"Soak: 16 connections for {context['soak']:g} s on `{soak['path']}`: "
+            f"{soak['requests']:,} requests, "
+            f"{soak['rps']:.0f} req/s, p99 {fmt(soak['p99'])} ms, **{soak['errors']} errors** "
+            "(non-2xx responses and socket errors).",
+        ]
+    return "\n".join(lines)
+
+
+def write_doc(table: str):
+    path = ROOT / "docs" / "performance.md"
+    text = path.read_text() if path.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in text:
+        text += f"\n{BEGIN}\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    path.write_text(f"{head}{BEGIN}\n{table}\n{END}{tail}")
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=100, help="Data scale (generated if missing).")
+    parser.add_argument("--seconds", type=float, default=15, help="HTTP load per endpoint (s).")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers.")
+    parser.add_argument("--soak", type=float, default=60, help="16-connection soak (s); 0 to skip.")
+    parser.add_argument("--min-time", type=float, default=1.5, help="In-process time per measurement (s).")
+    parser.add_argument("--no-http", action="store_true", help="In-process figures only.")
+    parser.add_argument("--verbose", action="store_true", help="Show the admin pages' SQL.")
+    parser.add_argument("--no-write", action="store_true", help="Do not update docs/performance.md.")
+    args = parser.parse_args()
+
+    configure_environment()
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    counts = ensure_data(args.scale)
+    key = partner_token()
+    rows = endpoints()
+    print("In process:", file=sys.stderr)
+    in_process(rows, key, args)
+    admin = admin_pages(args)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            db = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            db = f"SQLite {cursor.fetchone()[0]}"
+    connection.close()
+    http = {}
+    if not args.no_http:
+        print("Over HTTP:", file=sys.stderr)
+        http = over_http(rows, key, args)
+    url = os.environ["DATABASE_URL"]
+    shown_url = re.sub(r"//[^@/]*@", "//…@", url) if "@" in url else url
+    command = f"DATABASE_URL={shown_url} .venv/bin/python bench/run.py " + " ".join(sys.argv[1:])
+    context = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "db": db,
+        "entrepreneurs": counts["entrepreneurs"],
+        "scale": args.scale,
+        "command": command.strip(),
+        "workers": args.workers,
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "soak": args.soak,
+    }
+    table = report(rows, admin, http, context)
+    print(table)
+    if not args.no_write:
+        write_doc(table)
+
+
+if __name__ == "__main__":
+    main()
