@@ -9,29 +9,24 @@ its event count (a correlated count), and ``ORJSONRenderer`` encodes the page.
 
 import orjson
 from django.db import connection
-from django.db.models import F
+from django.db.models import DateTimeField, F
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
+from entrepreneurs.api.serializers import EntrepreneurSerializer
 from entrepreneurs.models import Enterprise, Entrepreneur, SpecialGroup
 
-#: Plain columns of EntrepreneurSerializer, in its field order (the rest are built below).
+#: Plain columns of EntrepreneurSerializer, in its field order (the rest are built below). Derived
+#: from the serializer, so a field added there reaches the lean path too.
+_COLUMNS = {field.name: field for field in Entrepreneur._meta.concrete_fields}
 PLAIN = [
-    "id",
-    "name",
-    "name_romanised",
-    "gender",
-    "birth_decade",
-    "hometown_city",
-    "hometown_county",
-    "hometown_township",
-    "left_home_age",
-    "prior_work_place",
-    "prior_trade",
-    "return_year",
-    "education",
+    name
+    for name in EntrepreneurSerializer.Meta.fields
+    if name in _COLUMNS
+    and not _COLUMNS[name].is_relation
+    and not isinstance(_COLUMNS[name], DateTimeField)  # rendered below in the serializer's format
 ]
 
 
