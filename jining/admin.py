@@ -9,8 +9,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, Max, OuterRef
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +31,11 @@ from jining.models import (
     Qualifier,
     ReportedFigure,
     Source,
+    StatsSnapshot,
     User,
 )
 from jining.services import PARTNER_GROUP, partner_create, token_issue, token_revoke, token_rotate
+from jining.stats import stats_refresh
 
 # Strings of Django 5.2's admin and auth that its own zh_Hans catalogue lacks (screen-reader headers
 # of the index, the add-user hint, the password-length message). Marked here so that makemessages
@@ -227,6 +233,87 @@ class ReportedFigureAdmin(SpreadsheetExportMixin, HistoryAdmin):
     @admin.display(description=_("figure"), ordering="value")
     def figure(self, obj):
         return figure_text(obj)
+
+
+#: Who may recompute the stats snapshot (the dashboard's button, ``StatsSnapshotAdmin``'s add page):
+#: staff who may change reported figures, i.e. the bureau editors and superusers. A refresh changes
+#: no program data, but at province scale it keeps the database busy for seconds, and view-only staff
+#: write nothing through the admin; the snapshot refreshes itself anyway (``STATS_MAX_STALENESS``).
+STATS_REFRESH_PERMISSION = "jining.change_reportedfigure"
+
+
+@admin.register(StatsSnapshot)
+class StatsSnapshotAdmin(admin.ModelAdmin):
+    """The stats snapshot, read-only. Its add page recomputes it (on POST), as ``manage.py refresh_stats``
+    does: adding a snapshot means computing a new one."""
+
+    list_display = ("__str__", "duration_ms", "status", "figure_count", "trigger")
+    search_fields = ("trigger",)
+    fields = (
+        "computed_at",
+        "duration_ms",
+        "stale_since",
+        "changes",
+        "changes_seen",
+        "trigger",
+        "tracked_totals",
+        "tracked",
+    )
+    readonly_fields = fields
+    refresh_template = "admin/jining/statssnapshot/refresh.html"
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or request.user.has_perm(STATS_REFRESH_PERMISSION)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(STATS_REFRESH_PERMISSION)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("freshness"))
+    def status(self, obj):
+        return stats_status(obj)
+
+    @admin.display(description=_("reported figures"))
+    def figure_count(self, obj):
+        return len(obj.tracked)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """GET: when the stats were computed, and a button; POST: recompute them now, then the dashboard."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            snapshot = stats_refresh(trigger=f"admin: {request.user.get_username()}")
+            self.message_user(
+                request,
+                _("The stats were recomputed in %(seconds)s seconds; they count the records as of %(time)s.")
+                % {"seconds": f"{snapshot.duration_ms / 1000:.1f}", "time": local_time(snapshot.computed_at)},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:index"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Recompute the stats"),
+            "opts": self.opts,
+            "snapshot": StatsSnapshot.objects.first(),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.refresh_template, context)
+
+
+def local_time(moment) -> str:
+    """A time as staff read it: local time zone, to the second."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def stats_status(snapshot) -> str:
+    if snapshot.stale_since is None:
+        return _("up to date")
+    return _("records changed since %(time)s") % {"time": local_time(snapshot.stale_since)}
 
 
 # --- Partner API access (issue 3) ---

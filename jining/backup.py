@@ -37,9 +37,10 @@ from django.db.migrations.recorder import MigrationRecorder
 FORMAT = "jining-backup"
 VERSION = 1
 
-#: Made by ``migrate`` (or disposable): never dumped, never restored.
+#: Made by ``migrate``, or disposable (the stats snapshot is recomputed from the records): never
+#: dumped, never restored.
 NOT_DUMPED_TABLES = frozenset(
-    {"django_content_type", "auth_permission", "django_session", "django_migrations"}
+    {"django_content_type", "auth_permission", "django_session", "django_migrations", "jining_statssnapshot"}
 )
 
 

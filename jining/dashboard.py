@@ -1,6 +1,8 @@
 """What the admin index shows: headline counts and the charts of a bureau report.
 
-Every number comes from a database aggregate (a fixed number of queries whatever the data size).
+Every number comes from a database aggregate (a fixed number of queries whatever the data size); the
+reported figures' tracked values come from the stats snapshot (``jining.stats``), shown with the time
+they were computed.
 """
 
 from django.db.models import Count, Sum
@@ -94,11 +96,21 @@ def special_group_shares():
     return [(name, round(100 * n / total, 1) if total else 0) for name, n in rows]
 
 
-def reported_figures():
-    """Each reported figure as the source put it, beside what the records add up to (one query)."""
-    from jining.admin import figure_text, format_number
-    from jining.stats import figures_with_tracked
+def figure_stats():
+    """The reported figures beside what the records add up to, from the stats snapshot
+    (``jining.stats.current_stats``: 2 queries, or the computation first when records changed)."""
+    from jining.models import ReportedFigure
+    from jining.stats import current_stats
 
+    ordered = ReportedFigure.objects.order_by("scope", "scope_name", "measure", "id")
+    return current_stats(figures=ordered, trigger="admin dashboard")
+
+
+def reported_figures(stats=None):
+    """Each reported figure as the source put it, beside what the records add up to."""
+    from jining.admin import figure_text, format_number
+
+    stats = figure_stats() if stats is None else stats
     return [
         {
             "scope_name": figure.scope_name,
@@ -107,7 +119,7 @@ def reported_figures():
             "tracked": None if figure.tracked is None else format_number(figure.tracked),
             "source": figure.source,
         }
-        for figure in figures_with_tracked().order_by("scope", "scope_name", "measure", "id")
+        for figure in stats["figures"]
     ]
 
 
@@ -116,9 +128,12 @@ def dashboard_context() -> dict:
     none = _("No records yet.")
     years, stacks = financing_by_year_and_kind()
     months, month_stacks = events_and_attendance_by_month()
+    stats = figure_stats()
     return {
         "headline_counts": headline_counts(),
-        "reported_figures": reported_figures(),
+        "reported_figures": reported_figures(stats),
+        "stats_computed_at": stats["computed_at"],
+        "stats_stale": stats["stale"],
         "charts": [
             (_("Returnees by year of return"), charts.horizontal_bars(returnees_by_year(), empty_text=none)),
             (

@@ -414,3 +414,64 @@ class PartnerAccount(User):
         proxy = True
         verbose_name = _("partner account")
         verbose_name_plural = _("partner accounts")
+
+
+class StatsSnapshot(models.Model):
+    """The last computation of the program stats (``/api/v1/stats/`` and the admin dashboard): one row.
+
+    Computing ``tracked`` for every reported figure takes seconds at province scale, so it is stored
+    here, shared by every worker, and served until records change (see ``jining/stats.py``). Each
+    committed write to a record the stats count adds one to ``changes`` and sets ``stale_since``; a
+    computation stores the value of ``changes`` it started from in ``changes_seen``.
+    """
+
+    SINGLE_ROW = 1  # the primary key of the one row; jining.stats reads and writes only that
+
+    computed_at = models.DateTimeField(
+        _("computed at"), help_text=_("When the computation started: the records as of this moment.")
+    )
+    duration_ms = models.PositiveIntegerField(_("computation time (ms)"))
+    tracked = models.JSONField(
+        _("tracked values"),
+        default=dict,
+        help_text=_(
+            "What the records add up to, per reported figure id, as decimal strings (null: no record "
+            "counts that measure)."
+        ),
+    )
+    tracked_totals = models.JSONField(
+        _("tracked totals"), default=dict, help_text=_("Overall totals of the records (decimals as strings).")
+    )
+    stale_since = models.DateTimeField(
+        _("stale since"),
+        null=True,
+        blank=True,
+        help_text=_("When records first changed after the computation; empty while the numbers are current."),
+    )
+    changes = models.PositiveBigIntegerField(
+        _("changes"), default=0, help_text=_("Committed changes to counted records, ever.")
+    )
+    changes_seen = models.PositiveBigIntegerField(
+        _("changes seen"), default=0, help_text=_("How many of those the computation includes.")
+    )
+    trigger = models.CharField(
+        _("computed by"),
+        max_length=150,
+        blank=True,
+        help_text=_("What started the computation: the API, the dashboard, refresh_stats or a staff member."),
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("stats snapshot")
+        verbose_name_plural = _("stats snapshots")
+
+    def __str__(self):
+        from django.utils import timezone
+
+        when = timezone.localtime(self.computed_at).strftime("%Y-%m-%d %H:%M:%S")
+        return str(_("Stats computed at %(time)s") % {"time": when})
+
+    @property
+    def is_stale(self) -> bool:
+        return self.stale_since is not None

@@ -129,8 +129,11 @@ VIEWER_GROUP = "bureau_viewers"  # 只读查看：查看、导出
 
 #: The apps whose models make up the program's records.
 PROGRAM_APPS = ("jining", "incubators", "entrepreneurs", "events")
-#: Models of those apps that are accounts, not program records: no group gets rights on them here.
-NON_PROGRAM_MODELS = frozenset({"jining.user", "jining.apitoken", "jining.partneraccount"})
+#: Models of those apps that are accounts, or derived from the records (the stats snapshot), not
+#: program records: no group gets rights on them here.
+NON_PROGRAM_MODELS = frozenset(
+    {"jining.user", "jining.apitoken", "jining.partneraccount", "jining.statssnapshot"}
+)
 
 
 def program_model_labels(*, apps=None) -> list[str]:

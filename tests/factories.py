@@ -18,7 +18,7 @@ from entrepreneurs.models import (
 )
 from events.models import Attendance, Event, EventKind, EventSeries, Segment
 from incubators.models import Designation, Facility, Incubator, Residency, Service
-from jining.models import ApiToken, Organisation, Programme, ReportedFigure, Source
+from jining.models import ApiToken, Organisation, Programme, ReportedFigure, Source, StatsSnapshot
 from jining.validators import id_card_check_char, uscc_check_char
 
 
@@ -272,3 +272,16 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     prefix = factory.Sequence(lambda n: f"jn_{n:08d}")
     key_hash = factory.Sequence(lambda n: f"{n:064x}")
     expires = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=365))
+
+
+class StatsSnapshotFactory(factory.django.DjangoModelFactory):
+    """The one stats snapshot row (see jining.stats.stats_refresh for a computed one)."""
+
+    class Meta:
+        model = StatsSnapshot
+        django_get_or_create = ("id",)
+
+    id = StatsSnapshot.SINGLE_ROW
+    computed_at = factory.LazyFunction(timezone.now)
+    duration_ms = 1200
+    trigger = "refresh_stats"

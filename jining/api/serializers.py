@@ -200,3 +200,14 @@ class TrackedTotalsSerializer(serializers.Serializer):
 class StatsSerializer(serializers.Serializer):
     figures = StatsFigureSerializer(many=True, read_only=True)
     tracked_totals = TrackedTotalsSerializer(read_only=True)
+    computed_at = serializers.DateTimeField(
+        read_only=True,
+        help_text=_("When `tracked` and `tracked_totals` were computed: they count the records as of then."),
+    )
+    stale = serializers.BooleanField(
+        read_only=True,
+        help_text=_(
+            "True if records have changed since `computed_at`; the numbers are then recomputed within "
+            "`STATS_MAX_STALENESS` seconds (60 by default)."
+        ),
+    )

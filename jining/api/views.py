@@ -16,7 +16,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 from jining import filtersets
 from jining.api import serializers
 from jining.models import Organisation, ReportedFigure, Source
-from jining.stats import compute_stats
+from jining.stats import current_stats
 
 
 class QueryStringTooLong(exceptions.APIException):
@@ -75,7 +75,8 @@ class StatsView(GenericAPIView):
     """The program's headline figures: each reported figure beside what the tracked records add up to.
 
     ``tracked`` is computed by the database for the same measure and scope (null when no kind of record
-    in the system counts that measure); ``tracked_totals`` are overall totals of the records.
+    in the system counts that measure); ``tracked_totals`` are overall totals of the records. Both come
+    from the stats snapshot (``computed_at``, ``stale``), recomputed when records have changed.
     """
 
     queryset = ReportedFigure.objects.none()  # the permission: view reported figures
@@ -89,4 +90,4 @@ class StatsView(GenericAPIView):
 
     @extend_schema(operation_id="stats_retrieve")
     def get(self, request, *args, **kwargs):
-        return Response(self.get_serializer(compute_stats()).data)
+        return Response(self.get_serializer(current_stats(trigger="api")).data)
