@@ -4,15 +4,22 @@ Personal and sensitive data (ID-card number, phone, disability, health) is shown
 page only, never in a changelist column.
 """
 
+import json
+import re
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from entrepreneurs.api.lean import enterprises_json
 from entrepreneurs.models import (
     Enterprise,
     EnterpriseFigure,
@@ -23,6 +30,7 @@ from entrepreneurs.models import (
     SupportMeasure,
 )
 from entrepreneurs.resources import EnterpriseResource, EntrepreneurResource, FinancingResource
+from entrepreneurs.search import enterprise_search, entrepreneur_search, split_terms
 from entrepreneurs.services import entrepreneur_likely_duplicates
 from events.models import Attendance
 from incubators.models import Residency
@@ -94,7 +102,8 @@ class EstimatedCountPaginator(Paginator):
 
     An unfiltered changelist of 600,000 entrepreneurs would otherwise run ``COUNT(*)`` over the
     table on every page view. The estimate (``pg_class.reltuples``, kept by autovacuum/ANALYZE) is
-    used only when there is no filter or search and the table holds over 10,000 rows.
+    used only when there is no filter or search and the table holds over 10,000 rows; one query
+    gives the estimate or, for a smaller table, the exact count.
     """
 
     estimate_from = 10_000
@@ -103,15 +112,167 @@ class EstimatedCountPaginator(Paginator):
     def count(self):
         query = getattr(self.object_list, "query", None)
         if connection.vendor == "postgresql" and query is not None and not query.where and not query.distinct:
+            table = connection.ops.quote_name(query.model._meta.db_table)
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [query.model._meta.db_table],
+                    "SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint "
+                    f"ELSE (SELECT COUNT(*) FROM {table}) END "
+                    "FROM pg_class WHERE oid = %s::regclass",
+                    [self.estimate_from, query.model._meta.db_table],
                 )
                 row = cursor.fetchone()
-            if row and row[0] >= self.estimate_from:
+            if row:
                 return row[0]
         return super().count
+
+
+def read_ids_if_few(queryset, found, *, up_to=1000):
+    """``found`` (``queryset`` narrowed by a search) as the changelist will use it: counted, then paged.
+
+    When it holds at most ``up_to`` rows, their ids are read once here, and the count and the page
+    look them up by primary key, instead of each running the search again.
+    """
+    if found is queryset:
+        return found
+    ids = list(found.order_by().values_list("pk", flat=True)[: up_to + 1])
+    return found if len(ids) > up_to else queryset.filter(pk__in=ids)
+
+
+# --- list filters with fixed choices: no query to list them (an "all values" filter reads the table) ---
+
+#: Value of a fixed-choice filter for rows where the field is empty.
+NOT_RECORDED = "none"
+
+
+class FixedChoiceFilter(admin.SimpleListFilter):
+    """A list filter whose choices are known in advance, so that listing them runs no query.
+
+    ``parameter_name`` is the field's name: a plain ``?field=value`` (an exact value, as in links
+    made before these filters) still filters, even when the value is not one of the choices.
+    """
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(self.condition(value))
+
+    def condition(self, value: str) -> Q:
+        raise NotImplementedError
+
+
+class YearRangeFilter(FixedChoiceFilter):
+    """Recent years one by one, earlier years in five-year spans, and the oldest together.
+
+    In 2026: 2026 … 2020, 2015–2019, 2010–2014, 2009 and earlier, not recorded. Values are a year
+    (``2021``) or a span (``2015-2019``, ``-2009``): each a range of the (indexed) year column.
+    """
+
+    recent_years = 6  # at least this many years one by one, back to a year ending in 0 or 5
+    oldest_span_start = 2010  # the years before it are one choice
+
+    def lookups(self, request, model_admin):
+        this_year = timezone.localdate().year
+        first_single = (this_year - self.recent_years + 1) // 5 * 5
+        choices = [(str(year), str(year)) for year in range(this_year, first_single - 1, -1)]
+        for start in range(first_single - 5, self.oldest_span_start - 1, -5):
+            end = start + 4
+            choices.append((f"{start}-{end}", _("%(start)s–%(end)s") % {"start": start, "end": end}))
+        earlier = min(first_single, self.oldest_span_start) - 1
+        choices.append((f"-{earlier}", _("%(year)s and earlier") % {"year": earlier}))
+        choices.append((NOT_RECORDED, _("not recorded")))
+        return choices
+
+    def condition(self, value):
+        field = self.parameter_name
+        if value == NOT_RECORDED:
+            return Q(**{f"{field}__isnull": True})
+        span = re.fullmatch(r"(\d{4})?-(\d{4})?", value, re.ASCII)
+        if span:
+            start, end = span.groups()
+            bounds = {f"{field}__gte": start, f"{field}__lte": end}
+            return Q(**{lookup: int(year) for lookup, year in bounds.items() if year})
+        if re.fullmatch(r"\d{1,4}", value, re.ASCII):
+            return Q(**{field: int(value)})
+        raise IncorrectLookupParameters(value)
+
+
+class ReturnYearFilter(YearRangeFilter):
+    title = _("year of return")
+    parameter_name = "return_year"
+
+
+class RegistrationYearFilter(YearRangeFilter):
+    title = _("year registered or founded")
+    parameter_name = "registration_year"
+
+
+class BirthDecadeFilter(FixedChoiceFilter):
+    """50后 … 00后."""
+
+    title = _("decade of birth")
+    parameter_name = "birth_decade"
+    decades = range(1950, 2010, 10)
+
+    def lookups(self, request, model_admin):
+        choices = [
+            (str(decade), _("%(decade)ss") % {"decade": f"{decade % 100:02d}"}) for decade in self.decades
+        ]
+        return [*choices, (NOT_RECORDED, _("not recorded"))]
+
+    def condition(self, value):
+        if value == NOT_RECORDED:
+            return Q(birth_decade__isnull=True)
+        if re.fullmatch(r"\d{1,4}", value, re.ASCII):
+            return Q(birth_decade=int(value))
+        raise IncorrectLookupParameters(value)
+
+
+#: Ulanqab's county-level divisions, each with the short forms found in records (察右中旗).
+ULANQAB_COUNTIES = {
+    "集宁区": ["集宁区"],
+    "丰镇市": ["丰镇市"],
+    "卓资县": ["卓资县"],
+    "化德县": ["化德县"],
+    "商都县": ["商都县"],
+    "兴和县": ["兴和县"],
+    "凉城县": ["凉城县"],
+    "察哈尔右翼前旗": ["察哈尔右翼前旗", "察右前旗"],
+    "察哈尔右翼中旗": ["察哈尔右翼中旗", "察右中旗"],
+    "察哈尔右翼后旗": ["察哈尔右翼后旗", "察右后旗"],
+    "四子王旗": ["四子王旗"],
+}
+ULANQAB_CITY = ["乌兰察布市", "乌兰察布"]
+OUTSIDE_ULANQAB = "other"
+
+
+class HometownCountyFilter(FixedChoiceFilter):
+    """Ulanqab's eleven county-level divisions, "elsewhere" and "not recorded".
+
+    A division matches its full and short names (an index lookup). "Elsewhere" is a county outside
+    the list, or no county but a hometown city other than Ulanqab (records of people from
+    Hohhot or Baotou often give only the city).
+    """
+
+    title = _("hometown banner/county/district")
+    parameter_name = "hometown_county"
+
+    def lookups(self, request, model_admin):
+        return [
+            *((county, county) for county in ULANQAB_COUNTIES),
+            (OUTSIDE_ULANQAB, _("elsewhere (outside Ulanqab)")),
+            (NOT_RECORDED, _("not recorded")),
+        ]
+
+    def condition(self, value):
+        known = [name for names in ULANQAB_COUNTIES.values() for name in names]
+        no_county = Q(hometown_county="")
+        city_elsewhere = ~Q(hometown_city="") & ~Q(hometown_city__in=ULANQAB_CITY)
+        if value == OUTSIDE_ULANQAB:
+            return (~no_county & ~Q(hometown_county__in=known)) | (no_county & city_elsewhere)
+        if value == NOT_RECORDED:
+            return no_county & ~city_elsewhere
+        return Q(hometown_county__in=ULANQAB_COUNTIES.get(value, [value]))
 
 
 class EntrepreneurAdminForm(forms.ModelForm):
@@ -191,13 +352,22 @@ class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
         "enterprise_list",
         "attendance_count",
     )
-    list_filter = ("gender", "education", "return_year", "birth_decade", "hometown_county", "special_groups")
+    list_filter = (
+        "gender",
+        "education",
+        ReturnYearFilter,
+        BirthDecadeFilter,
+        HometownCountyFilter,
+        "special_groups",
+    )
+    # What the search box looks in; entrepreneur_search (entrepreneurs/search.py) does the searching.
     search_fields = (
         "name",
         "name_pinyin",
         "name_romanised",
         "=id_card_number",
         "=phone",
+        "hometown_city",
         "hometown_county",
         "hometown_township",
         "prior_work_place",
@@ -251,16 +421,27 @@ class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
         return fieldsets
 
     def get_queryset(self, request):
+        # The enterprises come as a JSON array in the page's own query (no prefetch query).
         return (
             super()
             .get_queryset(request)
-            .annotate(attendance_count=count_of(Attendance, "entrepreneur"))
-            .prefetch_related("enterprises")
+            .annotate(
+                attendance_count=count_of(Attendance, "entrepreneur"), enterprises_json=enterprises_json()
+            )
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Text columns, founded enterprises' names, whole ID-card and mobile numbers; indexed, and
+        without joins, so without duplicates (see entrepreneurs/search.py)."""
+        found = entrepreneur_search(queryset, split_terms(search_term), for_staff=True)
+        return read_ids_if_few(queryset, found), False
 
     @admin.display(description=_("enterprises"))
     def enterprise_list(self, obj):
-        return "、".join(enterprise.name for enterprise in obj.enterprises.all()) or "-"
+        enterprises = obj.enterprises_json
+        if isinstance(enterprises, str | bytes):  # SQLite returns the JSON text
+            enterprises = json.loads(enterprises)
+        return "、".join(enterprise["name"] for enterprise in enterprises) or "-"
 
     @admin.display(description=_("events attended"), ordering="attendance_count")
     def attendance_count(self, obj):
@@ -322,7 +503,7 @@ class EnterpriseAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
         "founder_list",
         "financing_total",
     )
-    list_filter = ("status", "industry", "legal_form", "registration_year")
+    list_filter = ("status", "industry", "legal_form", RegistrationYearFilter)
     search_fields = (
         "name",
         "name_pinyin",
@@ -366,6 +547,11 @@ class EnterpriseAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
             .annotate(financing_total=sum_of(Financing, "enterprise", "amount"))
             .prefetch_related("founders")
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Name, pinyin, short and English names, address, founders' names, whole credit code;
+        indexed and without joins (see entrepreneurs/search.py)."""
+        return read_ids_if_few(queryset, enterprise_search(queryset, split_terms(search_term))), False
 
     @admin.display(description=_("founders"))
     def founder_list(self, obj):

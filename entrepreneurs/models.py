@@ -142,6 +142,11 @@ class Entrepreneur(SourcedModel):
         ordering = ["name", "id"]
         verbose_name = _("entrepreneur")
         verbose_name_plural = _("entrepreneurs")
+        indexes = [
+            # Staff find a person by the exact mobile number (entrepreneurs.search); the ID-card
+            # number has the index of its unique constraint.
+            models.Index(fields=["phone"], condition=~Q(phone=""), name="entrepreneur_phone"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_card_number"],

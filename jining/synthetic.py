@@ -1007,18 +1007,24 @@ def generate(*, scale: float = 1.0, seed: int = 1, progress=None) -> dict[str, i
         done = Generator(scale=scale, seed=seed, progress=progress).run()
         if gin_indexes:
             with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # as migration 0007 does
                 for definition in gin_indexes:  # built once over all rows: faster than row by row
                     cursor.execute(definition)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    from jining.stats import stats_mark_stale
+
+    stats_mark_stale()  # COPY and bulk inserts send no signals
     return done
 
 
 def set_aside_gin_indexes() -> list[str]:
-    """Drop the GIN (trigram search) indexes of the big tables; return the SQL that recreates them.
+    """Drop the GIN search indexes of the big tables; return the SQL that recreates them.
 
-    Called inside the generating transaction, so a failure leaves the indexes as they were.
+    These are every GIN index of the two tables: the trigram indexes (migration 0006) and the
+    one-and-two-character ``jining_grams`` indexes (0007; the function itself stays). Called inside
+    the generating transaction, so a failure leaves the indexes as they were.
     """
     if connection.vendor != "postgresql":
         return []
@@ -1086,6 +1092,9 @@ def remove() -> dict[str, int]:
             delete(f"{model._meta.model_name} history", model.history.filter(source_id=sid))
         delete("organisation", orgs)
         delete("source", Source.objects.filter(code=SOURCE_CODE))
+    from jining.stats import stats_mark_stale
+
+    stats_mark_stale()  # raw deletes send no signals
     return {k: v for k, v in deleted.items() if v}
 
 

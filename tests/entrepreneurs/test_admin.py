@@ -6,7 +6,16 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone, translation
 
+from entrepreneurs.admin import (
+    ULANQAB_COUNTIES,
+    BirthDecadeFilter,
+    HometownCountyFilter,
+    RegistrationYearFilter,
+    ReturnYearFilter,
+    read_ids_if_few,
+)
 from entrepreneurs.models import (
     Enterprise,
     EnterpriseFigure,
@@ -16,6 +25,7 @@ from entrepreneurs.models import (
     SpecialGroup,
     SupportMeasure,
 )
+from entrepreneurs.search import entrepreneur_search
 from incubators.models import Residency
 from tests import factories
 
@@ -180,3 +190,169 @@ def test_enterprise_change_page_has_its_inlines(staff_client):
     response = staff_client.get(reverse("admin:entrepreneurs_enterprise_change", args=[enterprise.pk]))
     inlines = {f.formset.model: len(f.formset.forms) for f in response.context["inline_admin_formsets"]}
     assert inlines == {Product: 1, EnterpriseFigure: 1, Financing: 1, SupportMeasure: 1, Residency: 1}
+
+
+# --- the changelists' fixed-choice filters and query budget ---
+
+CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
+
+
+def changelist_names(client, url_name, **params):
+    response = client.get(reverse(f"admin:entrepreneurs_{url_name}_changelist"), params)
+    assert response.status_code == 200, response.get("Location")
+    return sorted(str(obj) for obj in response.context["cl"].result_list)
+
+
+def choices(filter_class, model, request):
+    return list(filter_class(request, {}, model, admin.site._registry[model]).lookup_choices)
+
+
+def in_year_choice(year, value):
+    """The meaning of a year filter's value, stated independently of the filter."""
+    if value == "none":
+        return year is None
+    if year is None:
+        return False
+    start, _dash, end = value.partition("-")
+    if not _dash:
+        return year == int(value)
+    return (not start or year >= int(start)) and (not end or year <= int(end))
+
+
+@pytest.mark.parametrize(
+    "filter_class, model",
+    [
+        (ReturnYearFilter, Entrepreneur),
+        (BirthDecadeFilter, Entrepreneur),
+        (HometownCountyFilter, Entrepreneur),
+        (RegistrationYearFilter, Enterprise),
+    ],
+)
+def test_fixed_filters_list_their_choices_without_a_query(
+    admin_request, django_assert_num_queries, filter_class, model
+):
+    with django_assert_num_queries(0):
+        listed = choices(filter_class, model, admin_request)
+    assert len(listed) >= 7
+    assert all(str(label) for _value, label in listed)
+
+
+def test_year_choices_cover_every_year_once(admin_request):
+    listed = [value for value, _label in choices(ReturnYearFilter, Entrepreneur, admin_request)]
+    this_year = timezone.localdate().year
+    assert listed[0] == str(this_year) and listed[-2:] == ["-2009", "none"]
+    for year in [None, *range(1949, this_year + 1)]:
+        assert sum(in_year_choice(year, value) for value in listed) == 1, year
+
+
+def test_return_year_filter(staff_client, admin_request):
+    this_year = timezone.localdate().year
+    years = [None, 1990, 2009, 2010, 2014, 2015, 2019, 2020, this_year - 1, this_year]
+    people = {
+        factories.EntrepreneurFactory(name=f"返乡{year}", return_year=year).name: year for year in years
+    }
+    for value, _label in choices(ReturnYearFilter, Entrepreneur, admin_request):
+        found = changelist_names(staff_client, "entrepreneur", return_year=value)
+        assert found == sorted(name for name, year in people.items() if in_year_choice(year, value)), value
+    # A plain year, as in links made before these filters, still filters.
+    assert changelist_names(staff_client, "entrepreneur", return_year=2015) == ["返乡2015"]
+
+
+def test_birth_decade_filter(staff_client, admin_request):
+    people = {
+        factories.EntrepreneurFactory(name=f"出生{year}", birth_year=year).name: year
+        for year in (None, 1958, 1960, 1985, 1989, 2001)
+    }
+    labels = dict(choices(BirthDecadeFilter, Entrepreneur, admin_request))
+    with translation.override("en"):
+        shown = [str(labels[str(decade)]) for decade in range(1950, 2010, 10)]
+    assert shown == ["50s", "60s", "70s", "80s", "90s", "00s"]  # 50后 … 00后 in Chinese
+    for value in labels:
+        found = changelist_names(staff_client, "entrepreneur", birth_decade=value)
+        wanted = [
+            name
+            for name, year in people.items()
+            if (year is None if value == "none" else year is not None and year // 10 * 10 == int(value))
+        ]
+        assert found == sorted(wanted), value
+
+
+def test_hometown_county_filter(staff_client, admin_request):
+    homes = {
+        "集宁甲": ("乌兰察布市", "集宁区"),
+        "中旗甲": ("乌兰察布市", "察右中旗"),  # the short form, as in the article fixture
+        "中旗乙": ("乌兰察布市", "察哈尔右翼中旗"),
+        "后旗甲": ("", "察右后旗"),
+        "呼市甲": ("呼和浩特市", ""),  # only the city: outside Ulanqab
+        "外地甲": ("", "东河区"),  # a county outside the list
+        "不详甲": ("乌兰察布市", ""),
+        "不详乙": ("", ""),
+    }
+    for name, (city, county) in homes.items():
+        factories.EntrepreneurFactory(name=name, hometown_city=city, hometown_county=county)
+    values = [value for value, _label in choices(HometownCountyFilter, Entrepreneur, admin_request)]
+    assert values[:11] == list(ULANQAB_COUNTIES) and values[11:] == ["other", "none"]
+    expected = {
+        "集宁区": ["集宁甲"],
+        "察哈尔右翼中旗": ["中旗乙", "中旗甲"],
+        "察哈尔右翼后旗": ["后旗甲"],
+        "丰镇市": [],
+        "other": ["呼市甲", "外地甲"],
+        "none": ["不详乙", "不详甲"],
+    }
+    for value, names in expected.items():
+        assert changelist_names(staff_client, "entrepreneur", hometown_county=value) == sorted(names), value
+    everyone = [changelist_names(staff_client, "entrepreneur", hometown_county=value) for value in values]
+    assert sorted(name for names in everyone for name in names) == sorted(homes)  # each in exactly one
+    # A value outside the list filters on exactly that value.
+    assert changelist_names(staff_client, "entrepreneur", hometown_county="东河区") == ["外地甲"]
+
+
+def test_registration_year_filter(staff_client):
+    for year in (None, 2005, 2016, 2021):
+        factories.EnterpriseFactory(name=f"企业{year}", registration_year=year)
+    assert changelist_names(staff_client, "enterprise", registration_year="2015-2019") == ["企业2016"]
+    assert changelist_names(staff_client, "enterprise", registration_year="-2009") == ["企业2005"]
+    assert changelist_names(staff_client, "enterprise", registration_year="none") == ["企业None"]
+
+
+@pytest.mark.parametrize("params", [{"return_year": "abc"}, {"birth_decade": "1980s"}])
+def test_a_bad_filter_value_is_an_error_page_not_a_crash(staff_client, params):
+    response = staff_client.get(reverse("admin:entrepreneurs_entrepreneur_changelist"), params)
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_entrepreneur_changelist_query_budget(staff_client, django_assert_num_queries):
+    """Session, user, special groups' names (the one filter that lists rows), count (on PostgreSQL:
+    one query, an estimate for large tables), the page with its enterprises and event counts, and
+    the session's save: 6 statements, plus savepoints. No DISTINCT, no prefetch query."""
+    for _n in range(3):
+        person = factories.EntrepreneurFactory()
+        person.special_groups.add(factories.SpecialGroupFactory())
+        factories.EnterpriseFactory(founders=[person])
+        factories.EnterpriseFactory(founders=[person, factories.EntrepreneurFactory()])
+        factories.AttendanceFactory(entrepreneur=person)
+    url = reverse("admin:entrepreneurs_entrepreneur_changelist")
+    staff_client.get(url)
+    with django_assert_num_queries(10) as captured:
+        response = staff_client.get(url)
+    statements = [q["sql"] for q in captured.captured_queries if not q["sql"].upper().startswith(CONTROL)]
+    assert len(statements) == 6, statements
+    assert not any("DISTINCT" in sql.upper() for sql in statements)
+    changelist = response.context["cl"]
+    assert changelist.result_count == 6 and changelist.full_result_count is None
+    model_admin = admin.site._registry[Entrepreneur]
+    enterprises = sorted(model_admin.enterprise_list(row).count("、") + 1 for row in changelist.result_list)
+    assert enterprises == [1, 1, 1, 2, 2, 2]  # from the page's own query
+
+
+def test_a_few_search_results_are_read_by_id_once(db, django_assert_num_queries):
+    people = [factories.EntrepreneurFactory(name=name) for name in ("张伟", "张伟东", "李娜")]
+    base = Entrepreneur.objects.all()
+    found = entrepreneur_search(base, ["张伟"], for_staff=True)
+    with django_assert_num_queries(1):
+        by_id = read_ids_if_few(base, found, up_to=2)
+    assert list(by_id) == list(found) == people[:2]  # in the model's order: 张伟, 张伟东
+    assert f"IN ({people[0].pk}, {people[1].pk})" in str(by_id.query)
+    assert read_ids_if_few(base, found, up_to=1) is found  # too many: searched where they are used
+    assert read_ids_if_few(base, base) is base  # no search
