@@ -226,6 +226,8 @@ API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
 API_MAX_QUERY_STRING = env.int("API_MAX_QUERY_STRING", default=8192)  # characters
 API_COUNT_CACHE_FROM = env.int("API_COUNT_CACHE_FROM", default=10_000)  # rows; smaller counts are exact
 API_COUNT_CACHE_SECONDS = env.int("API_COUNT_CACHE_SECONDS", default=60)  # how long a large count is reused
+# Seconds a stale stats snapshot (/api/v1/stats/, the dashboard) is still served before a read recomputes it.
+STATS_MAX_STALENESS = env.int("STATS_MAX_STALENESS", default=60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -254,8 +256,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Read-only access for partners (banks, incubators, agencies) to the programme's incubators, "
         "entrepreneurs, enterprises, events, financing and headline figures. Authenticate with "
-        "`Authorization: Token KEY`. Lists are paginated (`page`, `page_size`), searchable (`search`) "
-        "and sortable (`ordering`). See docs/api.md in the project."
+        "`Authorization: Token KEY`. Lists are paginated (`page_size`; entrepreneurs, enterprises, "
+        "support measures and attendance by cursor: follow `next`; the others by `page`), searchable "
+        "(`search`) and sortable (`ordering`). See docs/api.md in the project."
     ),
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -1,6 +1,7 @@
 """Read-only viewsets for entrepreneurs, enterprises, support measures and financing."""
 
 from django.db.models import OuterRef, Prefetch
+from rest_framework.filters import SearchFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -9,13 +10,15 @@ from rest_framework.settings import api_settings
 from entrepreneurs import filtersets
 from entrepreneurs.api import lean, serializers
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup, SupportMeasure
+from entrepreneurs.search import EntrepreneurSearchFilter
 from events.models import Attendance
 from incubators.models import Residency
 from jining.aggregates import SubqueryCount, SubquerySum
 from jining.api.views import PartnerViewSet
+from jining.pagination import KeysetPagination
 
 #: Query parameters that select no rows and no order (pagination and format only).
-UNFILTERED_PARAMS = {"page", "page_size", "format"}
+UNFILTERED_PARAMS = {"cursor", "page_size", "format"}
 
 
 def event_count():
@@ -42,11 +45,17 @@ class EntrepreneurViewSet(PartnerViewSet):
         .annotate(event_count=event_count())
     )
     serializer_class = serializers.EntrepreneurSerializer
+    pagination_class = KeysetPagination
     renderer_classes = [
         lean.ORJSONRenderer,
         *(r for r in api_settings.DEFAULT_RENDERER_CLASSES if not issubclass(r, JSONRenderer)),
     ]
     filterset_class = filtersets.EntrepreneurFilterSet
+    # ?search= by entrepreneurs/search.py: indexed for one- and two-character terms too.
+    filter_backends = [
+        EntrepreneurSearchFilter if backend is SearchFilter else backend
+        for backend in api_settings.DEFAULT_FILTER_BACKENDS
+    ]
     search_fields = [
         "name",
         "name_pinyin",
@@ -82,11 +91,11 @@ class EntrepreneurViewSet(PartnerViewSet):
 
     def list(self, request, *args, **kwargs):
         queryset, distinct = self.filtered()
-        ordering = list(queryset.query.order_by) or list(Entrepreneur._meta.ordering)
-        ids = self.paginator.paginate_lazily(queryset.values_list("pk", flat=True), request, self)
-        if distinct:
-            ids = list(ids)  # DISTINCT adds the ordering columns: not a one-column subquery
-        rows = lean.lean_rows(self.lean_base().filter(pk__in=ids).order_by(*ordering))
+        page = self.paginator.page_queryset(queryset, request)
+        if distinct:  # DISTINCT adds the ordering columns: read the page's ids, then their rows
+            ids = list(page.values_list("pk", flat=True))
+            page = self.lean_base().filter(pk__in=ids).order_by(*self.paginator.ordering)
+        rows = self.paginator.paginate_rows(lean.lean_rows(page))
         render = lean.Renderer(request)
         return self.get_paginated_response([render(row) for row in rows])
 
@@ -114,6 +123,7 @@ class EnterpriseViewSet(PartnerViewSet):
         )
     )
     serializer_class = serializers.EnterpriseSerializer
+    pagination_class = KeysetPagination
     filterset_class = filtersets.EnterpriseFilterSet
     search_fields = ["name", "name_pinyin", "short_name", "name_en", "credit_code", "address", "description"]
     ordering_fields = [
@@ -134,6 +144,7 @@ class SupportMeasureViewSet(PartnerViewSet):
         "entrepreneur", "enterprise", "provider", "incubator", "source"
     )
     serializer_class = serializers.SupportMeasureSerializer
+    pagination_class = KeysetPagination
     filterset_class = filtersets.SupportMeasureFilterSet
     search_fields = ["description", "enterprise__name", "entrepreneur__name", "provider__name"]
     ordering_fields = ["date", "kind", "value_yuan", "created", "updated"]

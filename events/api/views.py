@@ -7,6 +7,7 @@ from events.api import serializers
 from events.models import Attendance, Event, EventSeries
 from jining.aggregates import SubqueryCount
 from jining.api.views import PartnerViewSet
+from jining.pagination import KeysetPagination
 
 
 class EventSeriesViewSet(PartnerViewSet):
@@ -48,6 +49,7 @@ class EventViewSet(PartnerViewSet):
 
 class AttendanceViewSet(PartnerViewSet):
     queryset = Attendance.objects.select_related("event", "entrepreneur")
+    pagination_class = KeysetPagination
     serializer_class = serializers.AttendanceSerializer
     filterset_class = filtersets.AttendanceFilterSet
     search_fields = ["event__title", "entrepreneur__name"]

@@ -19,9 +19,12 @@ def fields(names):
     return set(names.split())
 
 
+#: Lists paged by cursor (they grow to hundreds of thousands of rows): no count.
+CURSOR_PAGED = {"entrepreneur", "enterprise", "supportmeasure", "attendance"}
+
 #: basename -> (model label, path, exact field set of a result, SQL queries for a list page).
 #: Queries: savepoint + token (with the user's permissions) + count + page + release = 5, plus one per
-#: prefetched to-many relation the serializer renders.
+#: prefetched to-many relation the serializer renders; one fewer for the cursor-paged lists (no count).
 ENDPOINTS = {
     "incubator": (
         "incubators.Incubator",
@@ -52,7 +55,7 @@ ENDPOINTS = {
             "hometown_county hometown_township left_home_age name name_romanised prior_trade "
             "prior_work_place return_year source special_groups created updated"
         ),
-        5,
+        4,
     ),
     "enterprise": (
         "entrepreneurs.Enterprise",
@@ -62,7 +65,7 @@ ENDPOINTS = {
             "industry legal_form name name_en products registration_year residencies short_name source "
             "status created updated"
         ),
-        9,
+        8,
     ),
     "financing": (
         "entrepreneurs.Financing",
@@ -80,7 +83,7 @@ ENDPOINTS = {
             "id url date date_precision description enterprise entrepreneur incubator kind partly_free "
             "provider source value_yuan created updated"
         ),
-        5,
+        4,
     ),
     "eventseries": (
         "events.EventSeries",
@@ -105,7 +108,7 @@ ENDPOINTS = {
         "events.Attendance",
         "/api/v1/attendance/",
         fields("id url entrepreneur event role created updated"),
-        5,
+        4,
     ),
     "reportedfigure": (
         "jining.ReportedFigure",
@@ -163,8 +166,12 @@ def test_endpoint_contract(basename, world, anon_client, partner_client, client,
     response = partner_client.get(path)
     assert response.status_code == 200, response.content
     page = response.json()
-    assert set(page) == {"count", "next", "previous", "results"}
-    assert page["count"] == model.objects.count()
+    if basename in CURSOR_PAGED:
+        assert set(page) == {"next", "previous", "results"}
+        assert len(page["results"]) == model.objects.count()
+    else:
+        assert set(page) == {"count", "next", "previous", "results"}
+        assert page["count"] == model.objects.count()
     assert set(page["results"][0]) == fields
     response = partner_client.get(detail)
     assert response.status_code == 200
@@ -186,7 +193,8 @@ def test_endpoint_contract(basename, world, anon_client, partner_client, client,
         make_world()
     with django_assert_num_queries(queries):
         response = partner_client.get(path)
-    assert response.json()["count"] == model.objects.count() > 1
+    listed = len(response.json()["results"]) if basename in CURSOR_PAGED else response.json()["count"]
+    assert listed == model.objects.count() > 1
 
 
 def test_related_objects_are_brief(world, partner_client):

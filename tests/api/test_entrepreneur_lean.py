@@ -44,10 +44,10 @@ def test_filters_search_ordering_and_pages_still_apply(world, partner_client):
     first = Entrepreneur.objects.order_by("name", "id").first()
     found = partner_client.get(f"/api/v1/entrepreneurs/?search={first.name}").json()
     assert first.id in [item["id"] for item in found["results"]]
-    one = partner_client.get("/api/v1/entrepreneurs/?page_size=1&page=2").json()
-    assert one["count"] == Entrepreneur.objects.count()
-    assert one["results"][0]["id"] == Entrepreneur.objects.order_by("name", "id")[1].id
-    assert partner_client.get("/api/v1/entrepreneurs/?page=999").status_code == 404
+    one = partner_client.get("/api/v1/entrepreneurs/?page_size=1").json()
+    two = partner_client.get(one["next"]).json()
+    assert two["results"][0]["id"] == Entrepreneur.objects.order_by("name", "id")[1].id
+    assert partner_client.get("/api/v1/entrepreneurs/?page=2").status_code == 400
     assert partner_client.get("/api/v1/entrepreneurs/999999/").status_code == 404
     assert partner_client.get("/api/v1/entrepreneurs/abc/").status_code == 404
 
@@ -58,6 +58,9 @@ def test_to_many_filter_gives_each_person_once(world, partner_client):
         EnterpriseFactory(industry="leather").founders.add(person)
     page = partner_client.get("/api/v1/entrepreneurs/?industry=leather").json()
     assert [item["id"] for item in page["results"]].count(person.id) == 1
-    assert page["count"] == len(page["results"])
+    assert (
+        len(page["results"])
+        == Entrepreneur.objects.filter(enterprises__industry="leather").distinct().count()
+    )
     detail = partner_client.get(f"/api/v1/entrepreneurs/{person.id}/?industry=leather")
     assert detail.status_code == 200

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from drf_spectacular.validation import validate_schema
 
 from jining.api.urls import router
+from jining.pagination import KeysetPagination
 
 
 @pytest.fixture
@@ -37,7 +38,8 @@ def test_every_list_documents_all_its_filters_and_list_parameters(schema):
         documented = {parameter["name"] for parameter in operation["parameters"]}
         filters = set(viewset.filterset_class.base_filters)
         assert filters <= documented, (prefix, filters - documented)
-        assert {"search", "ordering", "page", "page_size"} <= documented, prefix
+        position = "cursor" if viewset.pagination_class is KeysetPagination else "page"
+        assert {"search", "ordering", position, "page_size"} <= documented, prefix
         for parameter in operation["parameters"]:
             assert parameter.get("description"), (prefix, parameter["name"])
 

@@ -362,7 +362,7 @@ def test_a_log_record_with_an_id_card_and_a_phone_comes_out_redacted(console, ca
 @pytest.mark.parametrize(
     "url, status",
     [
-        (f"/api/v1/entrepreneurs/?search={ID_CARD}&page=abc&phone={MOBILE}", 404),
+        (f"/api/v1/entrepreneurs/?search={ID_CARD}&page=abc&phone={MOBILE}", 400),
         (f"/api/v1/no-such-thing/{ID_CARD}/?search={ID_CARD}", 404),
         (f"/admin/no-such-page/{MOBILE}/?q={ID_CARD}", 404),
     ],
