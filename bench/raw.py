@@ -11,8 +11,7 @@ from django.http import Http404, HttpResponse
 
 from entrepreneurs.models import Enterprise, Entrepreneur, SpecialGroup
 from events.models import Attendance
-from jining.models import Source
-from jining.stats import figures_with_tracked
+from jining.models import ReportedFigure, Source, StatsSnapshot
 
 PAGE = 50
 BASE = "http://testserver/api/v1"
@@ -41,9 +40,9 @@ SEARCH_FIELDS = (
 ).split()
 
 
-def entrepreneur_rows(where: str = "", params=(), offset: int = 0, limit: int = PAGE) -> list[dict]:
+def entrepreneur_rows(where: str = "", params=(), limit: int = PAGE) -> list[dict]:
     """Entrepreneurs as the API renders them (brief source, enterprises, public special groups, count)."""
-    ids = f"SELECT e.id FROM {E} e {where} ORDER BY e.name, e.id LIMIT {int(limit)} OFFSET {int(offset)}"
+    ids = f"SELECT e.id FROM {E} e {where} ORDER BY e.name, e.id LIMIT {int(limit)}"
     sql = f"SELECT {SELECT} WHERE e.id IN ({ids}) ORDER BY e.name, e.id"
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
@@ -98,8 +97,12 @@ def page(results, next_url=None) -> bytes:
     return orjson.dumps({"next": next_url, "previous": None, "results": results})
 
 
-def raw_list(offset: int = 0) -> bytes:
-    return page(entrepreneur_rows(offset=offset), f"{BASE}/entrepreneurs/?page=2")
+def raw_list(after_name: str | None = None, after_id: int = 0) -> bytes:
+    """A page of the list; after a position (name, id) like a keyset page, read through the index."""
+    if after_name is None:
+        return page(entrepreneur_rows(), f"{BASE}/entrepreneurs/?cursor=…")
+    where = "WHERE (e.name, e.id) > (%s, %s)"
+    return page(entrepreneur_rows(where, [after_name, after_id]), f"{BASE}/entrepreneurs/?cursor=…")
 
 
 def raw_filtered(county: str, year: int) -> bytes:
@@ -108,8 +111,18 @@ def raw_filtered(county: str, year: int) -> bytes:
 
 
 def raw_search(term: str) -> bytes:
-    where = "WHERE (" + " OR ".join(f"UPPER(e.{f}) LIKE UPPER(%s)" for f in SEARCH_FIELDS) + ")"
-    return page(entrepreneur_rows(where, [f"%{term}%"] * len(SEARCH_FIELDS)))
+    """The same conditions as the endpoint's search, on the same indexes: trigrams for three
+    characters or more, the one- and two-character grams of migration entrepreneurs/0007 below."""
+    if connection.vendor == "postgresql" and len(term) <= 2:
+        condition, value = "jining_grams(UPPER(e.{})) @> ARRAY[UPPER(%s)]", term
+    else:
+        condition, value = "UPPER(e.{}) LIKE UPPER(%s)", f"%{term}%"
+    matches = " OR ".join(condition.format(f) for f in SEARCH_FIELDS)
+    if connection.vendor == "postgresql":  # the matches first, then their order (as the endpoint does)
+        where = f"WHERE e.id = ANY(ARRAY(SELECT id FROM {E} WHERE {matches.replace('e.', '')}))"
+    else:
+        where = f"WHERE ({matches})"
+    return page(entrepreneur_rows(where, [value] * len(SEARCH_FIELDS)))
 
 
 def raw_detail(pk: int) -> bytes:
@@ -120,20 +133,33 @@ def raw_detail(pk: int) -> bytes:
 
 
 def raw_stats() -> bytes:
-    """The same SQL as the stats endpoint (figures with ``tracked``), plus one COUNT per table."""
-    sql, params = figures_with_tracked().query.sql_with_params()
-    from jining.stats import tracked_totals
-
+    """What the stats endpoint reads: the stored snapshot and the reported figures with their briefs."""
+    figures_sql, params = ReportedFigure.objects.select_related(
+        "incubator", "event_series", "event", "source"
+    ).query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"SELECT computed_at, stale_since, tracked, tracked_totals FROM {StatsSnapshot._meta.db_table}"
+        )
+        computed_at, stale_since, tracked, totals = cursor.fetchone()
+        cursor.execute(figures_sql, params)
         names = [col[0] for col in cursor.description]
         figures = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return orjson.dumps({"figures": figures, "tracked_totals": tracked_totals()}, default=str)
+    tracked = orjson.loads(tracked) if isinstance(tracked, str) else tracked
+    for figure in figures:
+        figure["tracked"] = tracked.get(str(figure["id"]))
+    body = {
+        "computed_at": computed_at,
+        "stale": stale_since is not None,
+        "figures": figures,
+        "tracked_totals": orjson.loads(totals) if isinstance(totals, str) else totals,
+    }
+    return orjson.dumps(body, default=str)
 
 
 def body_for(endpoint: str, params) -> bytes:
     if endpoint == "list":
-        return raw_list(int(params.get("offset", 0)))
+        return raw_list(params.get("after_name"), int(params.get("after_id", 0)))
     if endpoint == "filtered":
         return raw_filtered(params["county"], int(params["year"]))
     if endpoint == "search":
