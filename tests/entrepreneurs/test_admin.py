@@ -263,10 +263,11 @@ def test_birth_decade_filter(staff_client, admin_request):
         factories.EntrepreneurFactory(name=f"出生{year}", birth_year=year).name: year
         for year in (None, 1958, 1960, 1985, 1989, 2001)
     }
-    labels = dict(choices(BirthDecadeFilter, Entrepreneur, admin_request))
-    with translation.override("en"):
-        shown = [str(labels[str(decade)]) for decade in range(1950, 2010, 10)]
-    assert shown == ["50s", "60s", "70s", "80s", "90s", "00s"]  # 50后 … 00后 in Chinese
+    for language, wanted in (("en", "50s 60s 70s 80s 90s 00s"), ("zh-hans", "50后 60后 70后 80后 90后 00后")):
+        with translation.override(language):  # labels are made per request, in its language
+            labels = dict(choices(BirthDecadeFilter, Entrepreneur, admin_request))
+            shown = [str(labels[str(decade)]) for decade in range(1950, 2010, 10)]
+        assert shown == wanted.split()
     for value in labels:
         found = changelist_names(staff_client, "entrepreneur", birth_decade=value)
         wanted = [
