@@ -24,9 +24,10 @@ enterprises come as ``id = ANY(ARRAY(SELECT …))``, a list read once and looked
 (``id IN (SELECT …)`` or ``EXISTS (…)`` OR-ed with the other conditions would make PostgreSQL give up
 the indexes and read every row.)
 
-Known cost: the work grows with the number of rows a term matches in any column. One character
-(张: 77,000 of 600,000 people) takes about half a second; so does a term that names many founders'
-enterprises (集宁, in the names of half of them), even beside a rare one (``张伟 集宁`` in the admin).
+Known cost: the work grows with the number of rows a term matches. One character (张: 77,000 of
+600,000 people) takes about half a second per query, and the admin runs two (count, page). A term in
+many founders' enterprise names (集宁, in half of them) costs the admin's search about a second, even
+beside a rare one (``张伟 集宁``): the list of those founders is read whole.
 """
 
 import operator
