@@ -10,7 +10,7 @@ from rest_framework.settings import api_settings
 from entrepreneurs import filtersets
 from entrepreneurs.api import lean, serializers
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup, SupportMeasure
-from entrepreneurs.search import EntrepreneurSearchFilter
+from entrepreneurs.search import TEXT_FIELDS, EntrepreneurSearchFilter
 from events.models import Attendance
 from incubators.models import Residency
 from jining.aggregates import SubqueryCount, SubquerySum
@@ -56,16 +56,7 @@ class EntrepreneurViewSet(PartnerViewSet):
         EntrepreneurSearchFilter if backend is SearchFilter else backend
         for backend in api_settings.DEFAULT_FILTER_BACKENDS
     ]
-    search_fields = [
-        "name",
-        "name_pinyin",
-        "name_romanised",
-        "hometown_city",
-        "hometown_county",
-        "hometown_township",
-        "prior_work_place",
-        "prior_trade",
-    ]
+    search_fields = list(TEXT_FIELDS)
     ordering_fields = [
         "name",
         "name_romanised",
