@@ -11,7 +11,8 @@ from django.http import Http404, HttpResponse
 
 from entrepreneurs.models import Enterprise, Entrepreneur, SpecialGroup
 from events.models import Attendance
-from jining.models import ReportedFigure, Source, StatsSnapshot
+from jining.models import Source
+from overview.models import ReportedFigure, StatsSnapshot
 
 PAGE = 50
 BASE = "http://testserver/api/v1"

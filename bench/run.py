@@ -80,7 +80,7 @@ def ensure_data(scale: float) -> dict:
     from django.core.management import call_command
 
     from entrepreneurs.models import Entrepreneur
-    from jining import synthetic
+    from overview import synthetic
 
     call_command("migrate", verbosity=0)
     call_command("load_article", verbosity=0)
@@ -463,7 +463,7 @@ def main():
     from django.db import connection
 
     counts = ensure_data(args.scale)
-    from jining.stats import stats_refresh
+    from overview.stats import stats_refresh
 
     # /api/v1/stats/ reads a stored snapshot; its recomputation (after records change) is timed once.
     stats_seconds = stats_refresh(trigger="bench").duration_ms / 1000

@@ -37,10 +37,10 @@ from django.db.migrations.recorder import MigrationRecorder
 FORMAT = "jining-backup"
 VERSION = 1
 
-#: Made by ``migrate``, or disposable (the stats snapshot is recomputed from the records): never
-#: dumped, never restored.
+#: Made by ``migrate``, or disposable: never dumped, never restored. So are the tables of
+#: ``settings.DERIVED_MODELS`` (recomputed from the records).
 NOT_DUMPED_TABLES = frozenset(
-    {"django_content_type", "auth_permission", "django_session", "django_migrations", "jining_statssnapshot"}
+    {"django_content_type", "auth_permission", "django_session", "django_migrations"}
 )
 
 
@@ -53,14 +53,17 @@ def cache_tables() -> frozenset[str]:
     )
 
 
+def derived_tables() -> frozenset[str]:
+    """Tables of ``settings.DERIVED_MODELS`` (the stats snapshot): recomputed from the records."""
+    return frozenset(apps.get_model(label)._meta.db_table for label in settings.DERIVED_MODELS)
+
+
 def not_dumped_tables() -> frozenset[str]:
-    return NOT_DUMPED_TABLES | cache_tables()
+    return NOT_DUMPED_TABLES | derived_tables() | cache_tables()
 
 
 #: Foreign keys to these are written as natural keys.
 NATURAL_KEY_MODELS = (ContentType, Permission)
-#: Apps whose rows mean "this database holds program data".
-PROGRAM_APPS = ("jining", "incubators", "entrepreneurs", "events")
 
 BATCH_SIZE = 500
 CHUNK_SIZE = 2000
@@ -74,7 +77,7 @@ def backup_models():
         if model._meta.managed
         and not model._meta.proxy
         and not model._meta.swapped
-        and model._meta.db_table not in NOT_DUMPED_TABLES
+        and model._meta.db_table not in not_dumped_tables()
     ]
     return sorted(models, key=lambda model: model._meta.label_lower)
 
@@ -141,7 +144,7 @@ def program_data_present(using=DEFAULT_DB_ALIAS) -> list[str]:
     """Labels of the models that hold rows in the target: users or any program app's table."""
     found = []
     for model in backup_models():
-        if model._meta.app_label in PROGRAM_APPS and model._base_manager.using(using).exists():
+        if model._meta.app_label in settings.PROGRAM_APPS and model._base_manager.using(using).exists():
             found.append(model._meta.label)
     return found
 

@@ -1,4 +1,4 @@
-"""FilterSets for organisations, sources and reported figures, and the recipe every app's FilterSets follow.
+"""FilterSets for organisations and sources, and the recipe every app's FilterSets follow.
 
 Recipe (NetBox style): numbers and dates get ``exact``/``gte``/``lte``; each foreign key is filterable by
 id (``<fk>_id``) and by its stable code (``<fk>``); choice filters accept several values
@@ -16,9 +16,7 @@ from django_filters import fields as filter_fields
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from django_filters.utils import label_for_filter
 
-from events.models import Event, EventSeries
-from incubators.models import Incubator
-from jining.models import Organisation, ReportedFigure, Source
+from jining.models import Organisation, Source
 
 # --- building blocks shared by every app's filtersets ---
 
@@ -232,28 +230,3 @@ class SourceFilterSet(BaseFilterSet):
     class Meta:
         model = Source
         fields = {"published_on": DATE_LOOKUPS}
-
-
-class ReportedFigureFilterSet(BaseFilterSet):
-    key = MultiValueCharFilter(label=_("Key"))
-    measure = django_filters.MultipleChoiceFilter(choices=ReportedFigure.Measure.choices, label=_("Measure"))
-    unit = django_filters.MultipleChoiceFilter(choices=ReportedFigure.Unit.choices, label=_("Unit"))
-    qualifier = django_filters.MultipleChoiceFilter(
-        choices=ReportedFigure._meta.get_field("qualifier").choices, label=_("Qualifier")
-    )
-    scope = django_filters.MultipleChoiceFilter(choices=ReportedFigure.Scope.choices, label=_("Scope"))
-    incubator_id = by_id("incubator", Incubator, _("Incubator (ID)"), distinct=False)
-    incubator = by_code("incubator", Incubator, _("Incubator (code)"), distinct=False)
-    event_series_id = by_id("event_series", EventSeries, _("Event series (ID)"), distinct=False)
-    event_series = by_code("event_series", EventSeries, _("Event series (code)"), distinct=False)
-    event_id = by_id("event", Event, _("Event (ID)"), distinct=False)
-    source_id = by_id("source", Source, _("Source (ID)"), distinct=False)
-    source = by_code("source", Source, _("Source (code)"), distinct=False)
-
-    class Meta:
-        model = ReportedFigure
-        fields = {
-            "value": NUMBER_LOOKUPS,
-            "as_of": DATE_LOOKUPS,
-            "period_start": DATE_LOOKUPS,
-        }

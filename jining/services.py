@@ -20,22 +20,6 @@ from jining.models import ApiToken, Organisation, User
 
 PARTNER_GROUP = "partners"
 
-#: The models partners may read, as ``app_label.model_name``; the partners group gets their view_ permission.
-PARTNER_VISIBLE_MODELS = [
-    "jining.organisation",
-    "jining.source",
-    "jining.reportedfigure",
-    "incubators.incubator",
-    "incubators.residency",
-    "entrepreneurs.entrepreneur",
-    "entrepreneurs.enterprise",
-    "entrepreneurs.financing",
-    "entrepreneurs.supportmeasure",
-    "events.eventseries",
-    "events.event",
-    "events.attendance",
-]
-
 KEY_PREFIX = "jn_"
 DISPLAY_PREFIX_LENGTH = len(KEY_PREFIX) + 8
 
@@ -49,7 +33,7 @@ def partner_group_ensure() -> Group:
     """The partners group, with exactly the view permissions of the partner-visible models."""
     group, _created = Group.objects.get_or_create(name=PARTNER_GROUP)
     perms = Permission.objects.none()
-    for label in PARTNER_VISIBLE_MODELS:
+    for label in settings.PARTNER_VISIBLE_MODELS:
         app_label, model = label.split(".")
         perms |= Permission.objects.filter(
             content_type__app_label=app_label, content_type__model=model, codename=f"view_{model}"
@@ -128,12 +112,9 @@ EDITOR_GROUP = "bureau_editors"  # 业务编辑：增删改查、导入
 VIEWER_GROUP = "bureau_viewers"  # 只读查看：查看、导出
 
 #: The apps whose models make up the program's records.
-PROGRAM_APPS = ("jining", "incubators", "entrepreneurs", "events")
-#: Models of those apps that are accounts, or derived from the records (the stats snapshot), not
-#: program records: no group gets rights on them here.
-NON_PROGRAM_MODELS = frozenset(
-    {"jining.user", "jining.apitoken", "jining.partneraccount", "jining.statssnapshot"}
-)
+#: Models of the program apps (``settings.PROGRAM_APPS``) that are accounts, not program records: no
+#: group gets rights on them here (nor on ``settings.DERIVED_MODELS``).
+ACCOUNT_MODELS = frozenset({"jining.user", "jining.apitoken", "jining.partneraccount"})
 
 
 def program_model_labels(*, apps=None) -> list[str]:
@@ -141,10 +122,15 @@ def program_model_labels(*, apps=None) -> list[str]:
     if apps is None:
         from django.apps import apps
     labels = []
-    for app_label in PROGRAM_APPS:
-        for model in apps.get_app_config(app_label).get_models():
+    skipped = ACCOUNT_MODELS | set(settings.DERIVED_MODELS)
+    for app_label in settings.PROGRAM_APPS:
+        try:
+            app_config = apps.get_app_config(app_label)
+        except LookupError:  # an app with no models yet at this point of the migrations
+            continue
+        for model in app_config.get_models():
             label = f"{app_label}.{model._meta.model_name}"
-            if model._meta.model_name.startswith("historical") or label in NON_PROGRAM_MODELS:
+            if model._meta.model_name.startswith("historical") or label in skipped:
                 continue
             labels.append(label)
     return labels
@@ -173,7 +159,7 @@ def roles_sync(*, apps=None) -> dict:
       permission, see ``IMPORT_EXPORT_IMPORT_PERMISSION_CODE``); ``import_``/``export_`` permissions
       too if a model defines them.
     * ``bureau_viewers``: view every program record; export (the view permission).
-    * ``partners``: view the partner-visible models through the API (``PARTNER_VISIBLE_MODELS``);
+    * ``partners``: view the partner-visible models through the API (``settings.PARTNER_VISIBLE_MODELS``);
       partner accounts are not staff, so they never get into the admin.
 
     ``apps`` is the app registry of a migration; the live one by default. The permissions must exist
@@ -193,6 +179,6 @@ def roles_sync(*, apps=None) -> dict:
             apps=apps, name=VIEWER_GROUP, labels=labels, actions=("view", "export")
         ),
         PARTNER_GROUP: _group_with_permissions(
-            apps=apps, name=PARTNER_GROUP, labels=PARTNER_VISIBLE_MODELS, actions=("view",)
+            apps=apps, name=PARTNER_GROUP, labels=settings.PARTNER_VISIBLE_MODELS, actions=("view",)
         ),
     }

@@ -84,7 +84,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 INSTALLED_APPS = [
-    "jining.admin_site.JiningAdminConfig",
+    "overview.admin_site.JiningAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -102,6 +102,28 @@ INSTALLED_APPS = [
     "incubators",
     "entrepreneurs",
     "events",
+    "overview",
+]
+
+# The apps whose records are program data: the roles' permissions (jining.services.roles_sync) and
+# the backup's "this database holds data" check cover them. An app that adds program models adds itself here.
+PROGRAM_APPS = ["jining", "incubators", "entrepreneurs", "events", "overview"]
+# Models computed from the records, not records: no role gets rights on them, backups leave them out.
+DERIVED_MODELS = ["overview.statssnapshot"]
+# What the partners group may read (its view_ permissions; jining.services.partner_group_ensure).
+PARTNER_VISIBLE_MODELS = [
+    "jining.organisation",
+    "jining.source",
+    "overview.reportedfigure",
+    "incubators.incubator",
+    "incubators.residency",
+    "entrepreneurs.entrepreneur",
+    "entrepreneurs.enterprise",
+    "entrepreneurs.financing",
+    "entrepreneurs.supportmeasure",
+    "events.eventseries",
+    "events.event",
+    "events.attendance",
 ]
 
 MIDDLEWARE = [
@@ -272,9 +294,9 @@ SPECTACULAR_SETTINGS = {
         "QualifierEnum": "jining.models.Qualifier",
         "OrganisationKindEnum": "jining.models.Organisation.Kind",
         "SourceKindEnum": "jining.models.Source.Kind",
-        "FigureMeasureEnum": "jining.models.ReportedFigure.Measure",
-        "FigureUnitEnum": "jining.models.ReportedFigure.Unit",
-        "FigureScopeEnum": "jining.models.ReportedFigure.Scope",
+        "FigureMeasureEnum": "overview.models.ReportedFigure.Measure",
+        "FigureUnitEnum": "overview.models.ReportedFigure.Unit",
+        "FigureScopeEnum": "overview.models.ReportedFigure.Scope",
         "IncubatorKindEnum": "incubators.models.Incubator.Kind",
         "EnterpriseFigureMeasureEnum": "entrepreneurs.models.EnterpriseFigure.Measure",
         "SupportMeasureKindEnum": "entrepreneurs.models.SupportMeasure.Kind",

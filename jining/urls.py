@@ -1,4 +1,4 @@
-"""Top-level URLs: the staff admin and the partner API (/api/v1/, see jining/api/urls.py).
+"""Top-level URLs: the staff admin and the partner API (/api/v1/, see overview/api/urls.py, included by name).
 
 Django's error views answer JSON under /api/ and the usual pages elsewhere (jining/exceptions.py).
 """
@@ -10,7 +10,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("jining.api.urls", namespace="api")),
+    path("api/v1/", include("overview.api.urls", namespace="api")),
 ]
 
 handler400 = "jining.exceptions.handler400"

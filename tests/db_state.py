@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.apps import apps
 
 #: Apps whose every table is compared.
-APPS = ("jining", "incubators", "entrepreneurs", "events", "auth", "contenttypes", "admin")
+APPS = ("jining", "incubators", "entrepreneurs", "events", "overview", "auth", "contenttypes", "admin")
 
 
 @dataclass(frozen=True)

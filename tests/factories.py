@@ -18,8 +18,9 @@ from entrepreneurs.models import (
 )
 from events.models import Attendance, Event, EventKind, EventSeries, Segment
 from incubators.models import Designation, Facility, Incubator, Residency, Service
-from jining.models import ApiToken, Organisation, Programme, ReportedFigure, Source, StatsSnapshot
+from jining.models import ApiToken, Organisation, Programme, Source
 from jining.validators import id_card_check_char, uscc_check_char
+from overview.models import ReportedFigure, StatsSnapshot
 
 
 def make_id_card(n: int, birth: datetime.date = datetime.date(1985, 6, 15), male: bool = True) -> str:
@@ -275,7 +276,7 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
 
 
 class StatsSnapshotFactory(factory.django.DjangoModelFactory):
-    """The one stats snapshot row (see jining.stats.stats_refresh for a computed one)."""
+    """The one stats snapshot row (see overview.stats.stats_refresh for a computed one)."""
 
     class Meta:
         model = StatsSnapshot

@@ -23,11 +23,12 @@ from entrepreneurs.models import (
 )
 from events.models import Attendance, Event, EventSeries
 from incubators.models import Designation, Incubator, Residency, Service
-from jining.models import Organisation, Programme, ReportedFigure, Source
+from jining.models import Organisation, Programme, Source
+from overview.models import ReportedFigure
 
 pytestmark = pytest.mark.django_db
 
-APP_LABELS = ("jining", "incubators", "entrepreneurs", "events")
+APP_LABELS = ("jining", "incubators", "entrepreneurs", "events", "overview")
 ARTICLE_CODE = "zggbb-20190905-jinyaoshi"
 QUOTE_SEPARATOR = " … "
 SO_FAR = datetime.date(2019, 9, 5)

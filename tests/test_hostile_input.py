@@ -24,8 +24,8 @@ from rest_framework.test import APIClient
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing
 from events.models import Event
 from incubators.models import Incubator, Residency
-from jining.models import ReportedFigure
 from jining.services import partner_create, token_issue
+from overview.models import ReportedFigure
 from tests.admin_forms import form_data
 from tests.api.conftest import make_world
 from tests.db_state import differences, snapshot
@@ -269,7 +269,7 @@ HOSTILE = [
         AdminForm("entrepreneurs_entrepreneur", "person", {"phone": "12345"}, "phone"), id="admin-bad-phone"
     ),
     pytest.param(
-        AdminForm("jining_reportedfigure", "figure", {"unit": "percent", "value": "150"}, "__all__"),
+        AdminForm("overview_reportedfigure", "figure", {"unit": "percent", "value": "150"}, "__all__"),
         id="admin-percent-above-100",
     ),
     # (c) import files, through the admin's import page

@@ -1,4 +1,4 @@
-"""Serializers for organisations, sources and reported figures, plus the pieces every app shares.
+"""Serializers for organisations and sources, plus the pieces every app shares.
 
 Serializers are contracts: literal ``fields`` lists, never ``__all__``; related objects in the brief
 nested form built by ``brief_serializer`` (``{id, name or title, url}``); counts are queryset annotations.
@@ -9,9 +9,7 @@ from functools import cache
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from events.models import Event, EventSeries
-from incubators.models import Incubator
-from jining.models import Organisation, ReportedFigure, Source
+from jining.models import Organisation, Source
 
 #: Brief fields of models whose label is not ``name`` or that carry more than a label.
 BRIEF_FIELDS = {
@@ -120,37 +118,6 @@ class SourceSerializer(PartnerSerializer):
         ]
 
 
-class ReportedFigureSerializer(PartnerSerializer):
-    incubator = brief(Incubator, null=True)
-    event_series = brief(EventSeries, null=True)
-    event = brief(Event, null=True)
-    source = brief(Source)
-
-    class Meta:
-        model = ReportedFigure
-        fields = [
-            "id",
-            "url",
-            "key",
-            "measure",
-            "label",
-            "value",
-            "unit",
-            "qualifier",
-            "period_start",
-            "as_of",
-            "scope",
-            "scope_name",
-            "incubator",
-            "event_series",
-            "event",
-            "source",
-            "source_quote",
-            "created",
-            "updated",
-        ]
-
-
 class ErrorSerializer(serializers.Serializer):
     """The body of every error response."""
 
@@ -160,54 +127,4 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text=_("For invalid input (400): the messages per query parameter."),
-    )
-
-
-class StatsFigureSerializer(ReportedFigureSerializer):
-    """A reported figure beside what the tracked records add up to for the same measure and scope."""
-
-    tracked = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=2,
-        read_only=True,
-        allow_null=True,
-        help_text=_(
-            "What the records in the system add up to for this measure and scope; null if none count it."
-        ),
-    )
-    tracked_basis = serializers.CharField(
-        read_only=True, allow_null=True, help_text=_("Which records `tracked` adds up.")
-    )
-
-    class Meta(ReportedFigureSerializer.Meta):
-        fields = [*ReportedFigureSerializer.Meta.fields, "tracked", "tracked_basis"]
-
-
-class TrackedTotalsSerializer(serializers.Serializer):
-    """Overall totals of the records in the system."""
-
-    incubators = serializers.IntegerField()
-    entrepreneurs = serializers.IntegerField()
-    enterprises = serializers.IntegerField()
-    residencies = serializers.IntegerField()
-    events = serializers.IntegerField()
-    attendance_person_times = serializers.IntegerField()
-    support_measures = serializers.IntegerField()
-    financing_count = serializers.IntegerField()
-    financing_total = serializers.DecimalField(max_digits=18, decimal_places=2)
-
-
-class StatsSerializer(serializers.Serializer):
-    figures = StatsFigureSerializer(many=True, read_only=True)
-    tracked_totals = TrackedTotalsSerializer(read_only=True)
-    computed_at = serializers.DateTimeField(
-        read_only=True,
-        help_text=_("When `tracked` and `tracked_totals` were computed: they count the records as of then."),
-    )
-    stale = serializers.BooleanField(
-        read_only=True,
-        help_text=_(
-            "True if records have changed since `computed_at`; the numbers are then recomputed within "
-            "`STATS_MAX_STALENESS` seconds (60 by default)."
-        ),
     )

@@ -1,5 +1,4 @@
-"""Viewsets for organisations, sources and reported figures; the base every resource viewset shares;
-and the stats view.
+"""Viewsets for organisations and sources, and the base every resource viewset shares.
 
 Viewsets are short: the queryset mirrors the serializer (select_related for the briefs it renders,
 prefetch_related for nested lists, annotations for counts).
@@ -7,16 +6,12 @@ prefetch_related for nested lists, annotations for counts).
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.generics import GenericAPIView
-from rest_framework.response import Response
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from jining import filtersets
 from jining.api import serializers
-from jining.models import Organisation, ReportedFigure, Source
-from jining.stats import current_stats
+from jining.models import Organisation, Source
 
 
 class QueryStringTooLong(exceptions.APIException):
@@ -61,33 +56,3 @@ class SourceViewSet(PartnerViewSet):
     filterset_class = filtersets.SourceFilterSet
     search_fields = ["code", "title", "publisher", "authors"]
     ordering_fields = ["published_on", "title", "publisher", "created", "updated"]
-
-
-class ReportedFigureViewSet(PartnerViewSet):
-    queryset = ReportedFigure.objects.select_related("incubator", "event_series", "event", "source")
-    serializer_class = serializers.ReportedFigureSerializer
-    filterset_class = filtersets.ReportedFigureFilterSet
-    search_fields = ["key", "label", "scope_name", "source_quote"]
-    ordering_fields = ["as_of", "period_start", "measure", "scope", "scope_name", "value", "key", "created"]
-
-
-class StatsView(GenericAPIView):
-    """The program's headline figures: each reported figure beside what the tracked records add up to.
-
-    ``tracked`` is computed by the database for the same measure and scope (null when no kind of record
-    in the system counts that measure); ``tracked_totals`` are overall totals of the records. Both come
-    from the stats snapshot (``computed_at``, ``stale``), recomputed when records have changed.
-    """
-
-    queryset = ReportedFigure.objects.none()  # the permission: view reported figures
-    serializer_class = serializers.StatsSerializer
-    pagination_class = None
-    filter_backends = []
-
-    def initial(self, request, *args, **kwargs):
-        check_query_string(request)
-        super().initial(request, *args, **kwargs)
-
-    @extend_schema(operation_id="stats_retrieve")
-    def get(self, request, *args, **kwargs):
-        return Response(self.get_serializer(current_stats(trigger="api")).data)

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from jining.models import ReportedFigure
 from jining.services import partner_create, token_issue
+from overview.models import ReportedFigure
 from tests.factories import (
     AttendanceFactory,
     DesignationFactory,

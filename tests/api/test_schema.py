@@ -10,8 +10,8 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from drf_spectacular.validation import validate_schema
 
-from jining.api.urls import router
 from jining.pagination import KeysetPagination
+from overview.api.urls import router
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.db.models import Sum
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing
 from events.models import Attendance, Event, EventKind
 from incubators.models import Incubator, Residency
-from jining.models import ReportedFigure
+from overview.models import ReportedFigure
 from tests.factories import (
     AttendanceFactory,
     EnterpriseFactory,

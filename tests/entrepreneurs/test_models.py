@@ -9,6 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from entrepreneurs.models import Enterprise, EnterpriseFigure, Entrepreneur, romanise
+from tests.constraints import (
+    assert_check_constraint,
+    assert_clean_error,
+    assert_unique_constraint,
+    case,
+    constraint_names,
+    refusal_pattern,
+)
 from tests.factories import (
     EnterpriseFactory,
     EnterpriseFigureFactory,
@@ -18,14 +26,6 @@ from tests.factories import (
     SupportMeasureFactory,
     make_credit_code,
     make_id_card,
-)
-from tests.jining.test_models import (
-    assert_check_constraint,
-    assert_clean_error,
-    assert_unique_constraint,
-    case,
-    constraint_names,
-    refusal_pattern,
 )
 
 pytestmark = pytest.mark.django_db

@@ -5,14 +5,14 @@ import datetime
 import factory
 import pytest
 
-from tests.factories import AttendanceFactory, EntrepreneurFactory, EventFactory, OrganisationFactory
-from tests.jining.test_models import (
+from tests.constraints import (
     assert_check_constraint,
     assert_clean_error,
     assert_unique_constraint,
     case,
     constraint_names,
 )
+from tests.factories import AttendanceFactory, EntrepreneurFactory, EventFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

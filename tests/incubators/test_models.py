@@ -8,20 +8,20 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from incubators.models import Incubator
-from tests.factories import (
-    DesignationFactory,
-    EntrepreneurFactory,
-    FacilityFactory,
-    IncubatorFactory,
-    ResidencyFactory,
-)
-from tests.jining.test_models import (
+from tests.constraints import (
     assert_check_constraint,
     assert_clean_error,
     assert_unique_constraint,
     case,
     constraint_names,
     refusal_pattern,
+)
+from tests.factories import (
+    DesignationFactory,
+    EntrepreneurFactory,
+    FacilityFactory,
+    IncubatorFactory,
+    ResidencyFactory,
 )
 
 pytestmark = pytest.mark.django_db

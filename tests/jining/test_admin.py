@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from jining.admin import format_number, qualified_value
-from jining.models import Organisation, Qualifier, ReportedFigure, Source
+from jining.models import Organisation, Qualifier, Source
+from overview.models import ReportedFigure
 from tests import factories
 
 MODEL_ADMINS = [
@@ -77,7 +78,7 @@ class TestEveryModelAdmin:
 OUR_MODEL_ADMINS = [
     param
     for param in MODEL_ADMINS
-    if param.values[0]._meta.app_label in {"jining", "incubators", "entrepreneurs", "events"}
+    if param.values[0]._meta.app_label in {"jining", "incubators", "entrepreneurs", "events", "overview"}
 ]
 
 
@@ -99,7 +100,7 @@ def test_every_model_is_registered():
 
     ours = [
         model
-        for app in ("jining", "incubators", "entrepreneurs", "events")
+        for app in ("jining", "incubators", "entrepreneurs", "events", "overview")
         for model in apps.get_app_config(app).get_models()
     ]
     history = [model for model in ours if hasattr(model, "instance_type")]  # simple-history tables

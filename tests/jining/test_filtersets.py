@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from jining.filtersets import OrganisationFilterSet, ReportedFigureFilterSet, SourceFilterSet
-from jining.models import Organisation, ReportedFigure
+from jining.filtersets import OrganisationFilterSet, SourceFilterSet
+from jining.models import Organisation
+from overview.filtersets import ReportedFigureFilterSet
+from overview.models import ReportedFigure
 from tests.api.filterset_testing import FilterSetTests
 from tests.factories import (
     EventFactory,

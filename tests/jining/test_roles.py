@@ -2,6 +2,7 @@
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -12,7 +13,6 @@ from jining.models import Organisation
 from jining.services import (
     EDITOR_GROUP,
     PARTNER_GROUP,
-    PARTNER_VISIBLE_MODELS,
     VIEWER_GROUP,
     partner_create,
     partner_group_ensure,
@@ -26,7 +26,7 @@ from tests.jining.test_admin import build
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-test-password-42"
-PROGRAM_APPS = {"jining", "incubators", "entrepreneurs", "events"}
+PROGRAM_APPS = {"jining", "incubators", "entrepreneurs", "events", "overview"}
 MODEL_ADMINS = [
     pytest.param(model, model_admin, id=model._meta.label)
     for model, model_admin in sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
@@ -96,7 +96,7 @@ def test_groups_hold_exactly_their_permissions():
         for action in ("view", "add", "change", "delete")
     }
     partner = set(groups[PARTNER_GROUP].permissions.values_list("codename", flat=True))
-    assert partner == {f"view_{label.split('.')[1]}" for label in PARTNER_VISIBLE_MODELS}
+    assert partner == {f"view_{label.split('.')[1]}" for label in settings.PARTNER_VISIBLE_MODELS}
     assert partner == set(partner_group_ensure().permissions.values_list("codename", flat=True))
     assert not any(label.split(".")[1] in {"user", "apitoken", "partneraccount"} for label in labels)
 

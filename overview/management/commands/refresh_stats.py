@@ -7,7 +7,7 @@ province scale): e.g. every minute, with ``STATS_MAX_STALENESS`` above the inter
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from jining.stats import stats_refresh
+from overview.stats import stats_refresh
 
 
 class Command(BaseCommand):

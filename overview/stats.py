@@ -12,7 +12,7 @@ figures there are. At province scale that still takes seconds, so the result is 
 ``StatsSnapshot`` row, shared by every worker, and served from there (``current_stats``):
 
 * every committed write to a record the stats count (``COUNTED_MODELS``, signals connected in
-  ``JiningConfig.ready``) marks the snapshot stale with one small UPDATE, after its transaction
+  ``OverviewConfig.ready``) marks the snapshot stale with one small UPDATE, after its transaction
   commits (so the mark never waits on, or holds, a lock for the length of a long import);
 * a read serves a fresh snapshot as is (2 queries), and a stale one for up to
   ``settings.STATS_MAX_STALENESS`` seconds; older, missing, or lacking a figure that exists now, it
@@ -51,7 +51,7 @@ from entrepreneurs.models import Enterprise, EnterpriseFigure, Entrepreneur, Fin
 from events.models import Attendance, Event, EventKind, EventSeries
 from incubators.models import Incubator, Residency
 from jining.aggregates import SubqueryCount, SubquerySum
-from jining.models import ReportedFigure, StatsSnapshot
+from overview.models import ReportedFigure, StatsSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -341,13 +341,13 @@ def _records_changed(sender, using=DEFAULT_DB_ALIAS, action="post_", **kwargs):
 
 
 def connect_signals():
-    """Called by ``JiningConfig.ready``."""
+    """Called by ``OverviewConfig.ready``."""
     for model in COUNTED_MODELS:
-        uid = f"jining.stats.{model._meta.label_lower}"
+        uid = f"overview.stats.{model._meta.label_lower}"
         post_save.connect(_records_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_records_changed, sender=model, dispatch_uid=f"{uid}.delete")
     attendees = Event.attendees.through
-    m2m_changed.connect(_records_changed, sender=attendees, dispatch_uid="jining.stats.attendees")
+    m2m_changed.connect(_records_changed, sender=attendees, dispatch_uid="overview.stats.attendees")
 
 
 _UNREAD = object()

@@ -11,11 +11,11 @@ class JiningAdminSite(admin.AdminSite):
     index_title = _("Program dashboard")
 
     def index(self, request, extra_context=None):
-        from jining.dashboard import dashboard_context  # models are not ready when the site is built
+        from overview.dashboard import dashboard_context  # models are not ready when the site is built
 
         context = {**dashboard_context(), **(extra_context or {})}
         return super().index(request, extra_context=context)
 
 
 class JiningAdminConfig(AdminConfig):
-    default_site = "jining.admin_site.JiningAdminSite"
+    default_site = "overview.admin_site.JiningAdminSite"

@@ -1,7 +1,7 @@
 """What the admin index shows: headline counts and the charts of a bureau report.
 
 Every number comes from a database aggregate (a fixed number of queries whatever the data size); the
-reported figures' tracked values come from the stats snapshot (``jining.stats``), shown with the time
+reported figures' tracked values come from the stats snapshot (``overview.stats``), shown with the time
 they were computed.
 """
 
@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup
 from events.models import Attendance, Event
 from incubators.models import Incubator, Residency, current_residency
-from jining import charts
+from jining.admin import format_number
+from overview import charts
+from overview.admin import figure_text
+from overview.models import ReportedFigure
+from overview.stats import current_stats
 
 
 def headline_counts() -> list[tuple[str, object, str]]:
@@ -98,18 +102,13 @@ def special_group_shares():
 
 def figure_stats():
     """The reported figures beside what the records add up to, from the stats snapshot
-    (``jining.stats.current_stats``: 2 queries, or the computation first when records changed)."""
-    from jining.models import ReportedFigure
-    from jining.stats import current_stats
-
+    (``overview.stats.current_stats``: 2 queries, or the computation first when records changed)."""
     ordered = ReportedFigure.objects.order_by("scope", "scope_name", "measure", "id")
     return current_stats(figures=ordered, trigger="admin dashboard")
 
 
 def reported_figures(stats=None):
     """Each reported figure as the source put it, beside what the records add up to."""
-    from jining.admin import figure_text, format_number
-
     stats = figure_stats() if stats is None else stats
     return [
         {

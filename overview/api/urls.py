@@ -19,8 +19,9 @@ from entrepreneurs.api.views import (
 )
 from events.api.views import AttendanceViewSet, EventSeriesViewSet, EventViewSet
 from incubators.api.views import IncubatorViewSet, ResidencyViewSet
-from jining.api.views import OrganisationViewSet, ReportedFigureViewSet, SourceViewSet, StatsView
+from jining.api.views import OrganisationViewSet, SourceViewSet
 from jining.exceptions import handler404
+from overview.api.views import ReportedFigureViewSet, StatsView
 
 app_name = "api"
 

@@ -1013,7 +1013,7 @@ def generate(*, scale: float = 1.0, seed: int = 1, progress=None) -> dict[str, i
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    from jining.stats import stats_mark_stale
+    from overview.stats import stats_mark_stale
 
     stats_mark_stale()  # COPY and bulk inserts send no signals
     return done
@@ -1092,7 +1092,7 @@ def remove() -> dict[str, int]:
             delete(f"{model._meta.model_name} history", model.history.filter(source_id=sid))
         delete("organisation", orgs)
         delete("source", Source.objects.filter(code=SOURCE_CODE))
-    from jining.stats import stats_mark_stale
+    from overview.stats import stats_mark_stale
 
     stats_mark_stale()  # raw deletes send no signals
     return {k: v for k, v in deleted.items() if v}

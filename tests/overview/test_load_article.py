@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from incubators.models import Incubator
-from jining.models import ReportedFigure
+from overview.models import ReportedFigure
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 ``--scale 1`` is about one district (6,000 entrepreneurs and enterprises, 100 events, 6,300
 attendances, 300 financing records); ``--scale 100`` about a province. Every generated row is marked
-(see ``jining.synthetic``), so ``--remove`` deletes exactly those rows. Running it again while synthetic
+(see ``overview.synthetic``), so ``--remove`` deletes exactly those rows. Running it again while synthetic
 data exists is refused with a message: remove first. The same ``--seed`` gives the same records.
 """
 
@@ -11,7 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from jining import synthetic
+from overview import synthetic
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from entrepreneurs.models import Financing
-from jining import charts, dashboard
+from overview import charts, dashboard
 from tests.factories import (
     AttendanceFactory,
     EntrepreneurFactory,
@@ -76,7 +76,7 @@ def test_dashboard_queries_do_not_grow_with_rows(django_assert_max_num_queries):
         AttendanceFactory()
         ReportedFigureFactory()
     # 13 for the tiles and charts; the figures and the stats snapshot 2, and 10 more to compute the
-    # snapshot, which does not exist yet here (see tests/jining/test_stats_snapshot.py)
+    # snapshot, which does not exist yet here (see tests/overview/test_stats_snapshot.py)
     with django_assert_max_num_queries(25):
         context = dashboard.dashboard_context()
     assert len(context["charts"]) == 5

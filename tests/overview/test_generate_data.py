@@ -9,8 +9,8 @@ from entrepreneurs.models import romanise as real_romanise
 from entrepreneurs.pinyin import pinyin_search_text
 from events.models import Attendance, Event
 from incubators.models import Incubator, Residency
-from jining import synthetic
 from jining.models import Organisation, Source
+from overview import synthetic
 
 SCALE = 0.05
 

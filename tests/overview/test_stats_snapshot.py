@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
-from jining import dashboard, stats, synthetic
-from jining.admin import local_time
-from jining.models import ReportedFigure, StatsSnapshot
 from jining.services import EDITOR_GROUP, VIEWER_GROUP, partner_create, token_issue
+from overview import dashboard, stats, synthetic
+from overview.admin import local_time
+from overview.models import ReportedFigure, StatsSnapshot
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -201,7 +201,7 @@ def test_marking_without_a_snapshot_or_without_its_table_does_nothing(committed,
         factories.FinancingFactory()  # no snapshot row: nothing to update
     assert not StatsSnapshot.objects.exists()
     monkeypatch.setattr(StatsSnapshot._meta, "db_table", "jining_no_such_table")
-    caplog.set_level(logging.DEBUG, logger="jining.stats")
+    caplog.set_level(logging.DEBUG, logger="overview.stats")
     with transaction.atomic():  # the failed UPDATE rolls back to here, not the test's transaction
         with committed():
             factories.FinancingFactory()  # migrate or loaddata before the table exists: no error
@@ -337,18 +337,18 @@ def test_the_dashboard_shows_when_and_offers_a_refresh_to_editors(figures):
     stats.stats_refresh()
     page = staff_client(EDITOR_GROUP, "editor").get(reverse("admin:index")).text
     assert gettext("Recompute the stats now") in page
-    assert reverse("admin:jining_statssnapshot_add") in page
+    assert reverse("admin:overview_statssnapshot_add") in page
     page = staff_client(VIEWER_GROUP, "viewer").get(reverse("admin:index")).text
-    assert reverse("admin:jining_statssnapshot_add") not in page
+    assert reverse("admin:overview_statssnapshot_add") not in page
 
 
 def test_a_viewer_cannot_refresh(figures):
     stats.stats_refresh()
     before = snapshot()
     viewer = staff_client(VIEWER_GROUP, "viewer")
-    assert viewer.get(reverse("admin:jining_statssnapshot_add")).status_code == 403
-    assert viewer.post(reverse("admin:jining_statssnapshot_add")).status_code == 403
-    assert viewer.get(reverse("admin:jining_statssnapshot_changelist")).status_code == 403
+    assert viewer.get(reverse("admin:overview_statssnapshot_add")).status_code == 403
+    assert viewer.post(reverse("admin:overview_statssnapshot_add")).status_code == 403
+    assert viewer.get(reverse("admin:overview_statssnapshot_changelist")).status_code == 403
     assert snapshot().computed_at == before.computed_at
 
 
@@ -357,17 +357,17 @@ def test_an_editor_refreshes_from_the_admin(figures, committed):
     with committed():
         factories.FinancingFactory(amount=Decimal("1000.00"))
     editor = staff_client(EDITOR_GROUP, "editor")
-    page = editor.get(reverse("admin:jining_statssnapshot_add"))
+    page = editor.get(reverse("admin:overview_statssnapshot_add"))
     assert page.status_code == 200 and 'method="post"' in page.text
-    response = editor.post(reverse("admin:jining_statssnapshot_add"), follow=True)
+    response = editor.post(reverse("admin:overview_statssnapshot_add"), follow=True)
     assert response.redirect_chain == [(reverse("admin:index"), 302)]
     (message,) = [str(message) for message in response.context["messages"]]
     stored = snapshot()
     assert local_time(stored.computed_at) in message  # "recomputed in 0.1 seconds; … as of <time>"
     assert stored.stale_since is None and stored.trigger == "admin: editor"
     assert stored.tracked[str(figures["financing"].pk)].startswith("1150")
-    assert editor.get(reverse("admin:jining_statssnapshot_changelist")).status_code == 200
-    assert editor.get(reverse("admin:jining_statssnapshot_change", args=[stored.pk])).status_code == 200
+    assert editor.get(reverse("admin:overview_statssnapshot_changelist")).status_code == 200
+    assert editor.get(reverse("admin:overview_statssnapshot_change", args=[stored.pk])).status_code == 200
 
 
 def test_the_snapshot_admin_is_read_only(figures, admin_client):
