@@ -43,7 +43,7 @@ from jining.admin import (
 )
 from jining.aggregates import count_of, sum_of
 from jining.history import HistoryAdmin
-from jining.importing import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from jining.importing.admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from jining.validators import id_card_birth_date, normalize_id_card
 
 
