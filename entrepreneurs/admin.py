@@ -5,11 +5,9 @@ page only, never in a changelist column.
 """
 
 import json
-import re
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -42,6 +40,7 @@ from jining.changelist import (
     NOT_RECORDED,
     EstimatedCountPaginator,
     FixedChoiceFilter,
+    NumberChoiceFilter,
     YearRangeFilter,
     read_ids_if_few,
 )
@@ -110,7 +109,7 @@ class RegistrationYearFilter(YearRangeFilter):
     parameter_name = "registration_year"
 
 
-class BirthDecadeFilter(FixedChoiceFilter):
+class BirthDecadeFilter(NumberChoiceFilter):
     """50后 … 00后."""
 
     title = _("decade of birth")
@@ -122,13 +121,6 @@ class BirthDecadeFilter(FixedChoiceFilter):
             (str(decade), _("%(decade)ss") % {"decade": f"{decade % 100:02d}"}) for decade in self.decades
         ]
         return [*choices, (NOT_RECORDED, _("not recorded"))]
-
-    def condition(self, value):
-        if value == NOT_RECORDED:
-            return Q(birth_decade__isnull=True)
-        if re.fullmatch(r"\d{1,4}", value, re.ASCII):
-            return Q(birth_decade=int(value))
-        raise IncorrectLookupParameters(value)
 
 
 #: Ulanqab's county-level divisions, each with the short forms found in records (察右中旗).

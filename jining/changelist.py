@@ -81,7 +81,22 @@ class FixedChoiceFilter(admin.SimpleListFilter):
         raise NotImplementedError
 
 
-class YearRangeFilter(FixedChoiceFilter):
+class NumberChoiceFilter(FixedChoiceFilter):
+    """Fixed choices on a whole-number column (a year, a decade): a value is the number itself.
+
+    ``NOT_RECORDED`` is the rows where the column is empty; a value that is neither is refused.
+    """
+
+    def condition(self, value):
+        field = self.parameter_name
+        if value == NOT_RECORDED:
+            return Q(**{f"{field}__isnull": True})
+        if re.fullmatch(r"\d{1,4}", value, re.ASCII):
+            return Q(**{field: int(value)})
+        raise IncorrectLookupParameters(value)
+
+
+class YearRangeFilter(NumberChoiceFilter):
     """Recent years one by one, earlier years in five-year spans, and the oldest together.
 
     In 2026: 2026 … 2020, 2015–2019, 2010–2014, 2009 and earlier, not recorded. Values are a year
@@ -104,14 +119,10 @@ class YearRangeFilter(FixedChoiceFilter):
         return choices
 
     def condition(self, value):
-        field = self.parameter_name
-        if value == NOT_RECORDED:
-            return Q(**{f"{field}__isnull": True})
         span = re.fullmatch(r"(\d{4})?-(\d{4})?", value, re.ASCII)
         if span:
+            field = self.parameter_name
             start, end = span.groups()
             bounds = {f"{field}__gte": start, f"{field}__lte": end}
             return Q(**{lookup: int(year) for lookup, year in bounds.items() if year})
-        if re.fullmatch(r"\d{1,4}", value, re.ASCII):
-            return Q(**{field: int(value)})
-        raise IncorrectLookupParameters(value)
+        return super().condition(value)
