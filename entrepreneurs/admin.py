@@ -5,17 +5,11 @@ page only, never in a changelist column.
 """
 
 import json
-import re
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +36,16 @@ from jining.admin import (
     qualified_value,
 )
 from jining.aggregates import count_of, sum_of
+from jining.changelist import (
+    NOT_RECORDED,
+    EstimatedCountPaginator,
+    FixedChoiceFilter,
+    NumberChoiceFilter,
+    YearRangeFilter,
+    read_ids_if_few,
+)
 from jining.history import HistoryAdmin
-from jining.importing import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from jining.importing.admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from jining.validators import id_card_birth_date, normalize_id_card
 
 
@@ -97,106 +99,6 @@ class EntrepreneurSupportInline(JoinedInline):
     show_change_link = True
 
 
-class EstimatedCountPaginator(Paginator):
-    """Exact counts, except for a whole large table on PostgreSQL: there, the planner's row estimate.
-
-    An unfiltered changelist of 600,000 entrepreneurs would otherwise run ``COUNT(*)`` over the
-    table on every page view. The estimate (``pg_class.reltuples``, kept by autovacuum/ANALYZE) is
-    used only when there is no filter or search and the table holds over 10,000 rows; one query
-    gives the estimate or, for a smaller table, the exact count.
-    """
-
-    estimate_from = 10_000
-
-    @cached_property
-    def count(self):
-        query = getattr(self.object_list, "query", None)
-        if connection.vendor == "postgresql" and query is not None and not query.where and not query.distinct:
-            table = connection.ops.quote_name(query.model._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint "
-                    f"ELSE (SELECT COUNT(*) FROM {table}) END "
-                    "FROM pg_class WHERE oid = %s::regclass",
-                    [self.estimate_from, query.model._meta.db_table],
-                )
-                row = cursor.fetchone()
-            if row:
-                return row[0]
-        return super().count
-
-
-def read_ids_if_few(queryset, found, *, up_to=1000):
-    """``found`` (``queryset`` narrowed by a search) as the changelist will use it: counted, then paged.
-
-    When it holds at most ``up_to`` rows, their ids are read once here, and the count and the page
-    look them up by primary key, instead of each running the search again.
-    """
-    if found is queryset:
-        return found
-    ids = list(found.order_by().values_list("pk", flat=True)[: up_to + 1])
-    return found if len(ids) > up_to else queryset.filter(pk__in=ids)
-
-
-# --- list filters with fixed choices: no query to list them (an "all values" filter reads the table) ---
-
-#: Value of a fixed-choice filter for rows where the field is empty.
-NOT_RECORDED = "none"
-
-
-class FixedChoiceFilter(admin.SimpleListFilter):
-    """A list filter whose choices are known in advance, so that listing them runs no query.
-
-    ``parameter_name`` is the field's name: a plain ``?field=value`` (an exact value, as in links
-    made before these filters) still filters, even when the value is not one of the choices.
-    """
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
-            return queryset
-        return queryset.filter(self.condition(value))
-
-    def condition(self, value: str) -> Q:
-        raise NotImplementedError
-
-
-class YearRangeFilter(FixedChoiceFilter):
-    """Recent years one by one, earlier years in five-year spans, and the oldest together.
-
-    In 2026: 2026 … 2020, 2015–2019, 2010–2014, 2009 and earlier, not recorded. Values are a year
-    (``2021``) or a span (``2015-2019``, ``-2009``): each a range of the (indexed) year column.
-    """
-
-    recent_years = 6  # at least this many years one by one, back to a year ending in 0 or 5
-    oldest_span_start = 2010  # the years before it are one choice
-
-    def lookups(self, request, model_admin):
-        this_year = timezone.localdate().year
-        first_single = (this_year - self.recent_years + 1) // 5 * 5
-        choices = [(str(year), str(year)) for year in range(this_year, first_single - 1, -1)]
-        for start in range(first_single - 5, self.oldest_span_start - 1, -5):
-            end = start + 4
-            choices.append((f"{start}-{end}", _("%(start)s–%(end)s") % {"start": start, "end": end}))
-        earlier = min(first_single, self.oldest_span_start) - 1
-        choices.append((f"-{earlier}", _("%(year)s and earlier") % {"year": earlier}))
-        choices.append((NOT_RECORDED, _("not recorded")))
-        return choices
-
-    def condition(self, value):
-        field = self.parameter_name
-        if value == NOT_RECORDED:
-            return Q(**{f"{field}__isnull": True})
-        span = re.fullmatch(r"(\d{4})?-(\d{4})?", value, re.ASCII)
-        if span:
-            start, end = span.groups()
-            bounds = {f"{field}__gte": start, f"{field}__lte": end}
-            return Q(**{lookup: int(year) for lookup, year in bounds.items() if year})
-        if re.fullmatch(r"\d{1,4}", value, re.ASCII):
-            return Q(**{field: int(value)})
-        raise IncorrectLookupParameters(value)
-
-
 class ReturnYearFilter(YearRangeFilter):
     title = _("year of return")
     parameter_name = "return_year"
@@ -207,7 +109,7 @@ class RegistrationYearFilter(YearRangeFilter):
     parameter_name = "registration_year"
 
 
-class BirthDecadeFilter(FixedChoiceFilter):
+class BirthDecadeFilter(NumberChoiceFilter):
     """50后 … 00后."""
 
     title = _("decade of birth")
@@ -219,13 +121,6 @@ class BirthDecadeFilter(FixedChoiceFilter):
             (str(decade), _("%(decade)ss") % {"decade": f"{decade % 100:02d}"}) for decade in self.decades
         ]
         return [*choices, (NOT_RECORDED, _("not recorded"))]
-
-    def condition(self, value):
-        if value == NOT_RECORDED:
-            return Q(birth_decade__isnull=True)
-        if re.fullmatch(r"\d{1,4}", value, re.ASCII):
-            return Q(birth_decade=int(value))
-        raise IncorrectLookupParameters(value)
 
 
 #: Ulanqab's county-level divisions, each with the short forms found in records (察右中旗).

@@ -11,13 +11,13 @@ from django.db.models import Q
 from import_export.fields import Field
 
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup
-from jining.importing import (
+from jining.importing.resources import SpreadsheetResource
+from jining.importing.widgets import (
     DateWidget,
     DecimalWidget,
     IntegerWidget,
     ListWidget,
     LookupWidget,
-    SpreadsheetResource,
     TextWidget,
     choice_field,
 )

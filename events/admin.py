@@ -12,7 +12,7 @@ from events.services import attendance_add_many, attendance_resolve_names
 from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
 from jining.aggregates import count_of
 from jining.history import HistoryAdmin
-from jining.importing import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from jining.importing.admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 
 
 @admin.register(Segment)

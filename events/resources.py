@@ -12,14 +12,8 @@ from entrepreneurs.models import Entrepreneur
 from entrepreneurs.resources import ENTREPRENEUR_KEYS, integer, text
 from events.models import Attendance, Event, EventKind, EventSeries
 from incubators.models import Incubator
-from jining.importing import (
-    DateWidget,
-    ListWidget,
-    LookupWidget,
-    SpreadsheetResource,
-    YesNoWidget,
-    choice_field,
-)
+from jining.importing.resources import SpreadsheetResource
+from jining.importing.widgets import DateWidget, ListWidget, LookupWidget, YesNoWidget, choice_field
 from jining.models import Organisation
 
 

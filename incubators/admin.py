@@ -8,7 +8,7 @@ from incubators.models import Designation, Facility, Incubator, Residency, Servi
 from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
 from jining.aggregates import count_of
 from jining.history import HistoryAdmin
-from jining.importing import SpreadsheetExportMixin
+from jining.importing.admin import SpreadsheetExportMixin
 
 
 class CurrentResidencyFilter(admin.SimpleListFilter):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 from jining.aggregates import SubqueryCount, count_of
 from jining.history import HistoryAdmin
-from jining.importing import SpreadsheetExportMixin
+from jining.importing.admin import SpreadsheetExportMixin
 from jining.models import (
     ApiToken,
     Organisation,

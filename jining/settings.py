@@ -201,7 +201,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # shared one, e.g. redis://HOST:6379/1 or pymemcache://HOST:11211 (docs/deploy.md).
 CACHES = {
     "default": env.cache("DJANGO_CACHE_URL", default="locmemcache://"),
-    # Import uploads between preview and confirm (jining.importing.DatabaseTmpStorage).
+    # Import uploads between preview and confirm (jining.importing.storage.DatabaseTmpStorage).
     "imports": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "jining_import_uploads",
@@ -320,21 +320,22 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- Import/export (issue 4; docs/import-export.md) ---
-# The permission codes are set under "Roles" above; jining.importing.SpreadsheetImportExportMixin
-# requires both the add and the change permission to import, whatever the code.
+# The permission codes are set under "Roles" above;
+# jining.importing.admin.SpreadsheetImportExportMixin requires both the add and the change
+# permission to import, whatever the code.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False  # always preview first, then confirm
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
-# The library's own formula escaping only drops a leading "="; jining.importing.neutralise prefixes
-# an apostrophe to cells starting with = + - @ tab or CR instead, in CSV and xlsx alike.
+# The library's own formula escaping only drops a leading "="; jining.importing.cells.neutralise
+# prefixes an apostrophe to cells starting with = + - @ tab or CR instead, in CSV and xlsx alike.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # Uploads wait for their confirm in the database (jining_import_uploads, made by migration
 # jining 0005), so the app keeps no state on local disk and any app server can confirm.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "jining.importing.DatabaseTmpStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "jining.importing.storage.DatabaseTmpStorage"
 
 # --- Import limits ---
-# jining.importing refuses, with a clear message on the import form, files larger than this, more data
-# rows than this, and .xlsx files whose members would expand beyond this (a zip bomb).
+# jining.importing.formats refuses, with a clear message on the import form, files larger than this,
+# more data rows than this, and .xlsx files whose members would expand beyond this (a zip bomb).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)

@@ -31,7 +31,7 @@ from tests.api.conftest import make_world
 from tests.db_state import differences, snapshot
 from tests.factories import EntrepreneurFactory, make_credit_code, make_id_card
 
-XLSX_FORMAT, CSV_FORMAT = "0", "1"  # positions in jining.importing.FORMATS
+XLSX_FORMAT, CSV_FORMAT = "0", "1"  # positions in jining.importing.formats.FORMATS
 PEOPLE_HEADERS = ["姓名", "性别", "身份证号", "手机号", "户籍县区/旗", "出生年份", "返乡年份", "文化程度"]
 KB100 = "x" * 100_000
 

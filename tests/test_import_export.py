@@ -18,10 +18,11 @@ from django.urls import reverse
 
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing
 from events.models import Attendance, Event
-from jining.importing import CSV, XLSX, decode_text, neutralise
+from jining.importing.cells import neutralise
+from jining.importing.formats import CSV, XLSX, decode_text
 from tests import factories
 
-XLSX_FORMAT, CSV_FORMAT = "0", "1"  # positions in jining.importing.FORMATS
+XLSX_FORMAT, CSV_FORMAT = "0", "1"  # positions in jining.importing.formats.FORMATS
 HEADERS = ["姓名", "性别", "身份证号", "手机号", "户籍县区/旗", "出生年份", "返乡年份", "文化程度"]
 
 

@@ -14,7 +14,6 @@ from entrepreneurs.admin import (
     HometownCountyFilter,
     RegistrationYearFilter,
     ReturnYearFilter,
-    read_ids_if_few,
 )
 from entrepreneurs.models import (
     Enterprise,
@@ -27,6 +26,7 @@ from entrepreneurs.models import (
 )
 from entrepreneurs.search import entrepreneur_search
 from incubators.models import Residency
+from jining.changelist import read_ids_if_few
 from tests import factories
 
 

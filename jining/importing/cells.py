@@ -1,0 +1,33 @@
+"""A spreadsheet cell's value, read in and written out.
+
+``cell_text`` reads any cell (a phone number Excel stored as 13800000000.0, a datetime) as trimmed
+text, for the file readers and the widgets alike; ``neutralise`` makes an exported text cell that
+Excel or WPS would run as a formula inert.
+"""
+
+import datetime
+import re
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER_RE = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
+
+
+def neutralise(value):
+    """A text cell that Excel/WPS would run as a formula, made inert with a leading apostrophe.
+
+    Plain numbers such as ``-1200.50`` stay as they are: a spreadsheet reads them as numbers.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER_RE.match(value):
+        return "'" + value
+    return value
+
+
+def cell_text(value) -> str:
+    """A cell as trimmed text: 13800000000.0 from a spreadsheet becomes '13800000000'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return str(value).strip()
