@@ -34,14 +34,9 @@ from entrepreneurs.search import enterprise_search, entrepreneur_search, split_t
 from entrepreneurs.services import entrepreneur_likely_duplicates
 from events.models import Attendance
 from incubators.models import Residency
-from jining.admin import (
-    PROVENANCE_FIELDSET,
-    RECORD_FIELDSET,
-    JoinedInline,
-    format_number,
-    qualified_value,
-)
+from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
 from jining.aggregates import count_of, sum_of
+from jining.formatting import format_number, qualified_value
 from jining.history import HistoryAdmin
 from jining.importing import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from jining.validators import id_card_birth_date, normalize_id_card
