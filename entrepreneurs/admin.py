@@ -36,6 +36,7 @@ from events.models import Attendance
 from incubators.models import Residency
 from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
 from jining.aggregates import count_of, sum_of
+from jining.divisions import ULANQAB_CITY, ULANQAB_COUNTIES
 from jining.formatting import format_number, qualified_value
 from jining.history import HistoryAdmin
 from jining.importing import SpreadsheetExportMixin, SpreadsheetImportExportMixin
@@ -223,21 +224,6 @@ class BirthDecadeFilter(FixedChoiceFilter):
         raise IncorrectLookupParameters(value)
 
 
-#: Ulanqab's county-level divisions, each with the short forms found in records (察右中旗).
-ULANQAB_COUNTIES = {
-    "集宁区": ["集宁区"],
-    "丰镇市": ["丰镇市"],
-    "卓资县": ["卓资县"],
-    "化德县": ["化德县"],
-    "商都县": ["商都县"],
-    "兴和县": ["兴和县"],
-    "凉城县": ["凉城县"],
-    "察哈尔右翼前旗": ["察哈尔右翼前旗", "察右前旗"],
-    "察哈尔右翼中旗": ["察哈尔右翼中旗", "察右中旗"],
-    "察哈尔右翼后旗": ["察哈尔右翼后旗", "察右后旗"],
-    "四子王旗": ["四子王旗"],
-}
-ULANQAB_CITY = ["乌兰察布市", "乌兰察布"]
 OUTSIDE_ULANQAB = "other"
 
 
