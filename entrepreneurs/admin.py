@@ -32,10 +32,8 @@ from entrepreneurs.models import (
 from entrepreneurs.resources import EnterpriseResource, EntrepreneurResource, FinancingResource
 from entrepreneurs.search import enterprise_search, entrepreneur_search, split_terms
 from entrepreneurs.services import entrepreneur_likely_duplicates
-from events.models import Attendance
 from incubators.models import Residency
 from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
-from jining.aggregates import count_of, sum_of
 from jining.divisions import ULANQAB_CITY, ULANQAB_COUNTIES
 from jining.formatting import format_number, qualified_value
 from jining.history import HistoryAdmin
@@ -52,11 +50,7 @@ class SpecialGroupAdmin(SpreadsheetExportMixin, HistoryAdmin):
     fields = ("code", "name", "name_en", "sensitive", "created", "updated")
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(member_count=count_of(Entrepreneur.special_groups.through, "specialgroup"))
-        )
+        return super().get_queryset(request).with_member_count()
 
     @admin.display(description=_("entrepreneurs"), ordering="member_count")
     def member_count(self, obj):
@@ -334,7 +328,7 @@ class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
         "return_year",
         "education",
         "enterprise_list",
-        "attendance_count",
+        "event_count",
     )
     list_filter = (
         "gender",
@@ -406,13 +400,7 @@ class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
 
     def get_queryset(self, request):
         # The enterprises come as a JSON array in the page's own query (no prefetch query).
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                attendance_count=count_of(Attendance, "entrepreneur"), enterprises_json=enterprises_json()
-            )
-        )
+        return super().get_queryset(request).with_event_count().annotate(enterprises_json=enterprises_json())
 
     def get_search_results(self, request, queryset, search_term):
         """Text columns, founded enterprises' names, whole ID-card and mobile numbers; indexed, and
@@ -427,9 +415,9 @@ class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
             enterprises = json.loads(enterprises)
         return "、".join(enterprise["name"] for enterprise in enterprises) or "-"
 
-    @admin.display(description=_("events attended"), ordering="attendance_count")
-    def attendance_count(self, obj):
-        return obj.attendance_count
+    @admin.display(description=_("events attended"), ordering="event_count")
+    def event_count(self, obj):
+        return obj.event_count
 
 
 class ProductInline(admin.TabularInline):
@@ -526,12 +514,7 @@ class EnterpriseAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(financing_total=sum_of(Financing, "enterprise", "amount"))
-            .prefetch_related("founders")
-        )
+        return super().get_queryset(request).with_financing_total().prefetch_related("founders")
 
     def get_search_results(self, request, queryset, search_term):
         """Name, pinyin, short and English names, address, founders' names, whole credit code;

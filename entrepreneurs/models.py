@@ -13,6 +13,8 @@ from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 from entrepreneurs.pinyin import pinyin_search_text
+from events.models import Attendance
+from jining.aggregates import count_of, sum_of
 from jining.models import DatePrecision, Organisation, Qualifier, SourcedModel, TimeStampedModel
 from jining.validators import (
     id_card_birth_date,
@@ -25,6 +27,12 @@ from jining.validators import (
 )
 
 YEAR_RANGE = Q(year__gte=1949) & Q(year__lte=2100)
+
+
+class SpecialGroupQuerySet(models.QuerySet):
+    def with_member_count(self):
+        """``member_count``: the entrepreneurs in the group (rows of ``Entrepreneur.special_groups``)."""
+        return self.annotate(member_count=count_of(Entrepreneur.special_groups.through, "specialgroup"))
 
 
 class SpecialGroup(TimeStampedModel):
@@ -40,6 +48,8 @@ class SpecialGroup(TimeStampedModel):
             "Membership reveals health or similar sensitive data: never shown per person to partners."
         ),
     )
+
+    objects = SpecialGroupQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -58,6 +68,12 @@ def romanise(name: str) -> str:
     if not syllables:
         return ""
     return " ".join(part.capitalize() for part in [syllables[0], "".join(syllables[1:])] if part)
+
+
+class EntrepreneurQuerySet(models.QuerySet):
+    def with_event_count(self):
+        """``event_count``: the events the person attended (attendance records, one per event)."""
+        return self.annotate(event_count=count_of(Attendance, "entrepreneur"))
 
 
 class Entrepreneur(SourcedModel):
@@ -135,6 +151,8 @@ class Entrepreneur(SourcedModel):
         blank=True,
         related_name="featured_entrepreneurs",
     )
+
+    objects = EntrepreneurQuerySet.as_manager()
 
     history = HistoricalRecords(m2m_fields=["special_groups", "coverage"])
 
@@ -230,6 +248,18 @@ class Entrepreneur(SourcedModel):
         super().save(*args, **kwargs)
 
 
+class EnterpriseQuerySet(models.QuerySet):
+    """Enterprises with their financing counted and summed, one subquery each (no join of the rows)."""
+
+    def with_financing_count(self):
+        """``financing_count``: the enterprise's financing records."""
+        return self.annotate(financing_count=count_of(Financing, "enterprise"))
+
+    def with_financing_total(self):
+        """``financing_total``: the sum of the enterprise's financing amounts in yuan (0 if none)."""
+        return self.annotate(financing_total=sum_of(Financing, "enterprise", "amount"))
+
+
 class Enterprise(SourcedModel):
     """A business founded by returnee entrepreneurs: company, individual business, cooperative or team."""
 
@@ -290,6 +320,8 @@ class Enterprise(SourcedModel):
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = EnterpriseQuerySet.as_manager()
 
     history = HistoricalRecords(m2m_fields=["founders"])
 
