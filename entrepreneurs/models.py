@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
-from entrepreneurs.pinyin import pinyin_search_text
+from entrepreneurs.pinyin import pinyin_search_text, romanise
 from events.models import Attendance
 from jining.aggregates import count_of, sum_of
 from jining.models import DatePrecision, Organisation, Qualifier, SourcedModel, TimeStampedModel
@@ -60,14 +59,6 @@ class SpecialGroup(TimeStampedModel):
 
     def __str__(self):
         return self.name
-
-
-def romanise(name: str) -> str:
-    """'张智杰' -> 'Zhang Zhijie' (surname, then the given name run together)."""
-    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
-    if not syllables:
-        return ""
-    return " ".join(part.capitalize() for part in [syllables[0], "".join(syllables[1:])] if part)
 
 
 class EntrepreneurQuerySet(models.QuerySet):
