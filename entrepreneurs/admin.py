@@ -26,16 +26,8 @@ from entrepreneurs.models import (
 from entrepreneurs.resources import EnterpriseResource, EntrepreneurResource, FinancingResource
 from entrepreneurs.search import enterprise_search, entrepreneur_search, split_terms
 from entrepreneurs.services import entrepreneur_likely_duplicates
-from events.models import Attendance
 from incubators.models import Residency
-from jining.admin import (
-    PROVENANCE_FIELDSET,
-    RECORD_FIELDSET,
-    JoinedInline,
-    format_number,
-    qualified_value,
-)
-from jining.aggregates import count_of, sum_of
+from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
 from jining.changelist import (
     NOT_RECORDED,
     EstimatedCountPaginator,
@@ -44,6 +36,8 @@ from jining.changelist import (
     YearRangeFilter,
     read_ids_if_few,
 )
+from jining.divisions import ULANQAB_CITY, ULANQAB_COUNTIES
+from jining.formatting import format_number, qualified_value
 from jining.history import HistoryAdmin
 from jining.importing.admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from jining.validators import id_card_birth_date, normalize_id_card
@@ -58,11 +52,7 @@ class SpecialGroupAdmin(SpreadsheetExportMixin, HistoryAdmin):
     fields = ("code", "name", "name_en", "sensitive", "created", "updated")
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(member_count=count_of(Entrepreneur.special_groups.through, "specialgroup"))
-        )
+        return super().get_queryset(request).with_member_count()
 
     @admin.display(description=_("entrepreneurs"), ordering="member_count")
     def member_count(self, obj):
@@ -123,21 +113,6 @@ class BirthDecadeFilter(NumberChoiceFilter):
         return [*choices, (NOT_RECORDED, _("not recorded"))]
 
 
-#: Ulanqab's county-level divisions, each with the short forms found in records (察右中旗).
-ULANQAB_COUNTIES = {
-    "集宁区": ["集宁区"],
-    "丰镇市": ["丰镇市"],
-    "卓资县": ["卓资县"],
-    "化德县": ["化德县"],
-    "商都县": ["商都县"],
-    "兴和县": ["兴和县"],
-    "凉城县": ["凉城县"],
-    "察哈尔右翼前旗": ["察哈尔右翼前旗", "察右前旗"],
-    "察哈尔右翼中旗": ["察哈尔右翼中旗", "察右中旗"],
-    "察哈尔右翼后旗": ["察哈尔右翼后旗", "察右后旗"],
-    "四子王旗": ["四子王旗"],
-}
-ULANQAB_CITY = ["乌兰察布市", "乌兰察布"]
 OUTSIDE_ULANQAB = "other"
 
 
@@ -248,7 +223,7 @@ class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
         "return_year",
         "education",
         "enterprise_list",
-        "attendance_count",
+        "event_count",
     )
     list_filter = (
         "gender",
@@ -320,13 +295,7 @@ class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
 
     def get_queryset(self, request):
         # The enterprises come as a JSON array in the page's own query (no prefetch query).
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                attendance_count=count_of(Attendance, "entrepreneur"), enterprises_json=enterprises_json()
-            )
-        )
+        return super().get_queryset(request).with_event_count().annotate(enterprises_json=enterprises_json())
 
     def get_search_results(self, request, queryset, search_term):
         """Text columns, founded enterprises' names, whole ID-card and mobile numbers; indexed, and
@@ -341,9 +310,9 @@ class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
             enterprises = json.loads(enterprises)
         return "、".join(enterprise["name"] for enterprise in enterprises) or "-"
 
-    @admin.display(description=_("events attended"), ordering="attendance_count")
-    def attendance_count(self, obj):
-        return obj.attendance_count
+    @admin.display(description=_("events attended"), ordering="event_count")
+    def event_count(self, obj):
+        return obj.event_count
 
 
 class ProductInline(admin.TabularInline):
@@ -440,12 +409,7 @@ class EnterpriseAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(financing_total=sum_of(Financing, "enterprise", "amount"))
-            .prefetch_related("founders")
-        )
+        return super().get_queryset(request).with_financing_total().prefetch_related("founders")
 
     def get_search_results(self, request, queryset, search_term):
         """Name, pinyin, short and English names, address, founders' names, whole credit code;

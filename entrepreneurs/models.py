@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
-from entrepreneurs.pinyin import pinyin_search_text
+from entrepreneurs.pinyin import pinyin_search_text, romanise
+from events.models import Attendance
+from jining.aggregates import count_of, sum_of
 from jining.models import DatePrecision, Organisation, Qualifier, SourcedModel, TimeStampedModel
 from jining.validators import (
     id_card_birth_date,
@@ -25,6 +26,12 @@ from jining.validators import (
 )
 
 YEAR_RANGE = Q(year__gte=1949) & Q(year__lte=2100)
+
+
+class SpecialGroupQuerySet(models.QuerySet):
+    def with_member_count(self):
+        """``member_count``: the entrepreneurs in the group (rows of ``Entrepreneur.special_groups``)."""
+        return self.annotate(member_count=count_of(Entrepreneur.special_groups.through, "specialgroup"))
 
 
 class SpecialGroup(TimeStampedModel):
@@ -41,6 +48,8 @@ class SpecialGroup(TimeStampedModel):
         ),
     )
 
+    objects = SpecialGroupQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -52,12 +61,10 @@ class SpecialGroup(TimeStampedModel):
         return self.name
 
 
-def romanise(name: str) -> str:
-    """'张智杰' -> 'Zhang Zhijie' (surname, then the given name run together)."""
-    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
-    if not syllables:
-        return ""
-    return " ".join(part.capitalize() for part in [syllables[0], "".join(syllables[1:])] if part)
+class EntrepreneurQuerySet(models.QuerySet):
+    def with_event_count(self):
+        """``event_count``: the events the person attended (attendance records, one per event)."""
+        return self.annotate(event_count=count_of(Attendance, "entrepreneur"))
 
 
 class Entrepreneur(SourcedModel):
@@ -135,6 +142,8 @@ class Entrepreneur(SourcedModel):
         blank=True,
         related_name="featured_entrepreneurs",
     )
+
+    objects = EntrepreneurQuerySet.as_manager()
 
     history = HistoricalRecords(m2m_fields=["special_groups", "coverage"])
 
@@ -230,6 +239,18 @@ class Entrepreneur(SourcedModel):
         super().save(*args, **kwargs)
 
 
+class EnterpriseQuerySet(models.QuerySet):
+    """Enterprises with their financing counted and summed, one subquery each (no join of the rows)."""
+
+    def with_financing_count(self):
+        """``financing_count``: the enterprise's financing records."""
+        return self.annotate(financing_count=count_of(Financing, "enterprise"))
+
+    def with_financing_total(self):
+        """``financing_total``: the sum of the enterprise's financing amounts in yuan (0 if none)."""
+        return self.annotate(financing_total=sum_of(Financing, "enterprise", "amount"))
+
+
 class Enterprise(SourcedModel):
     """A business founded by returnee entrepreneurs: company, individual business, cooperative or team."""
 
@@ -290,6 +311,8 @@ class Enterprise(SourcedModel):
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = EnterpriseQuerySet.as_manager()
 
     history = HistoricalRecords(m2m_fields=["founders"])
 

@@ -5,6 +5,9 @@ the romanised form (surname, given name run together), all syllables joined, and
 admin and the API search it with ``icontains``, so 张智杰 is found by ``zhang zhijie``, ``zhangzhijie``,
 ``Zhang Zhijie`` or ``zzj``. Heteronym surnames (单 shàn, 曾 zēng...) follow pypinyin's phrase
 dictionary and may come out with the common reading: a known weakness.
+
+``romanise("张智杰")`` is ``"Zhang Zhijie"``: the romanised name ``Entrepreneur.save()`` fills in when
+none is given.
 """
 
 from pypinyin import Style, lazy_pinyin
@@ -33,3 +36,11 @@ def pinyin_search_text(name: str, *, person: bool = True, max_length: int = 255)
     if len(text) > max_length:
         text = f"{initials} {joined}"[:max_length].rstrip()
     return text
+
+
+def romanise(name: str) -> str:
+    """'张智杰' -> 'Zhang Zhijie' (surname, then the given name run together)."""
+    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
+    if not syllables:
+        return ""
+    return " ".join(part.capitalize() for part in [syllables[0], "".join(syllables[1:])] if part)

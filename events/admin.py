@@ -10,7 +10,6 @@ from events.models import Attendance, Event, EventSeries, Segment
 from events.resources import EventResource
 from events.services import attendance_add_many, attendance_resolve_names
 from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
-from jining.aggregates import count_of
 from jining.history import HistoryAdmin
 from jining.importing.admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 
@@ -53,7 +52,7 @@ class EventSeriesAdmin(SpreadsheetExportMixin, HistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(event_count=count_of(Event, "series"))
+        return super().get_queryset(request).with_event_count()
 
     @admin.display(description=_("events"), ordering="event_count")
     def event_count(self, obj):
@@ -122,7 +121,7 @@ class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
         "live_streamed",
         "onsite_participants",
         "online_views",
-        "attendance_count",
+        "attendee_count",
     )
     list_filter = (
         "kind",
@@ -187,11 +186,11 @@ class EventAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
         )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(attendance_count=count_of(Attendance, "event"))
+        return super().get_queryset(request).with_attendee_count()
 
-    @admin.display(description=_("recorded attendance"), ordering="attendance_count")
-    def attendance_count(self, obj):
-        return obj.attendance_count
+    @admin.display(description=_("recorded attendance"), ordering="attendee_count")
+    def attendee_count(self, obj):
+        return obj.attendee_count
 
 
 @admin.register(Attendance)

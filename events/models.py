@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jining.aggregates import count_of
 from jining.models import DatePrecision, Organisation, SourcedModel, TimeStampedModel
 
 
@@ -43,6 +44,18 @@ class Segment(TimeStampedModel):
         return self.name
 
 
+class EventSeriesQuerySet(models.QuerySet):
+    """Series with the counts that the admin and the API list, each under one name."""
+
+    def with_event_count(self):
+        """``event_count``: the events recorded in the series."""
+        return self.annotate(event_count=count_of(Event, "series"))
+
+    def with_attendance_count(self):
+        """``attendance_count``: attendance records (person-times) over the series' events."""
+        return self.annotate(attendance_count=count_of(Attendance, "event__series"))
+
+
 class EventSeries(SourcedModel):
     """A recurring event format, e.g. 创新创业走基层大讲堂."""
 
@@ -66,6 +79,8 @@ class EventSeries(SourcedModel):
     )
     description = models.TextField(_("description"), blank=True)
 
+    objects = EventSeriesQuerySet.as_manager()
+
     history = HistoricalRecords(m2m_fields=["segments"])
 
     class Meta:
@@ -75,6 +90,14 @@ class EventSeries(SourcedModel):
 
     def __str__(self):
         return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    """Events with the counts that the admin and the API list."""
+
+    def with_attendee_count(self):
+        """``attendee_count``: the event's attendance records (tracked attendees, person-times)."""
+        return self.annotate(attendee_count=count_of(Attendance, "event"))
 
 
 class Event(SourcedModel):
@@ -126,6 +149,8 @@ class Event(SourcedModel):
         blank=True,
         related_name="events",
     )
+
+    objects = EventQuerySet.as_manager()
 
     history = HistoricalRecords(m2m_fields=["segments"])
 

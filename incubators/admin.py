@@ -4,9 +4,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incubators.models import Designation, Facility, Incubator, Residency, Service, current_residency
+from incubators.models import Designation, Facility, Incubator, Residency, Service
 from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
-from jining.aggregates import count_of
 from jining.history import HistoryAdmin
 from jining.importing.admin import SpreadsheetExportMixin
 
@@ -20,9 +19,9 @@ class CurrentResidencyFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(current_residency())
+            return queryset.current()
         if self.value() == "no":
-            return queryset.exclude(current_residency())
+            return queryset.ended()
         return queryset
 
 
@@ -34,11 +33,7 @@ class ServiceAdmin(SpreadsheetExportMixin, HistoryAdmin):
     fields = ("code", "name", "name_en", "created", "updated")
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(incubator_count=count_of(Incubator.services.through, "service"))
-        )
+        return super().get_queryset(request).with_incubator_count()
 
     @admin.display(description=_("incubators offering it"), ordering="incubator_count")
     def incubator_count(self, obj):
@@ -75,7 +70,7 @@ class IncubatorAdmin(SpreadsheetExportMixin, HistoryAdmin):
         "township",
         "operator",
         "established_year",
-        "current_resident_count",
+        "resident_count",
         "residency_count",
     )
     list_filter = ("kind", "township", "established_year", "services")
@@ -105,18 +100,11 @@ class IncubatorAdmin(SpreadsheetExportMixin, HistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                current_resident_count=count_of(Residency, "incubator", current_residency()),
-                residency_count=count_of(Residency, "incubator"),
-            )
-        )
+        return super().get_queryset(request).with_resident_count().with_residency_count()
 
-    @admin.display(description=_("current residents"), ordering="current_resident_count")
-    def current_resident_count(self, obj):
-        return obj.current_resident_count
+    @admin.display(description=_("current residents"), ordering="resident_count")
+    def resident_count(self, obj):
+        return obj.resident_count
 
     @admin.display(description=_("residencies (all time)"), ordering="residency_count")
     def residency_count(self, obj):

@@ -2,12 +2,20 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
 from django.db.models.functions import Now, TruncDate
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from events.models import Event
+from jining.aggregates import SubqueryCount, count_of
 from jining.models import DatePrecision, Organisation, SourcedModel, TimeStampedModel
+
+
+class ServiceQuerySet(models.QuerySet):
+    def with_incubator_count(self):
+        """``incubator_count``: the incubators that offer the service."""
+        return self.annotate(incubator_count=count_of(Incubator.services.through, "service"))
 
 
 class Service(TimeStampedModel):
@@ -16,6 +24,8 @@ class Service(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
+
+    objects = ServiceQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -26,6 +36,30 @@ class Service(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class IncubatorQuerySet(models.QuerySet):
+    """Incubators with the counts that the admin and the API list, each under one name."""
+
+    def with_resident_count(self):
+        """``resident_count``: current residencies (see ``ResidencyQuerySet.current``), enterprises and
+        individuals alike."""
+        return self.annotate(
+            resident_count=SubqueryCount(Residency.objects.current().filter(incubator=OuterRef("pk")))
+        )
+
+    def with_residency_count(self):
+        """``residency_count``: residencies of all time, ended ones included."""
+        return self.annotate(residency_count=count_of(Residency, "incubator"))
+
+    def with_enterprise_count(self):
+        """``enterprise_count``: the enterprises that reside or resided here, each counted once."""
+        residents = Residency.objects.filter(incubator=OuterRef("pk"), enterprise__isnull=False)
+        return self.annotate(enterprise_count=SubqueryCount(residents.values("enterprise").distinct()))
+
+    def with_event_count(self):
+        """``event_count``: the events hosted here."""
+        return self.annotate(event_count=count_of(Event, "host_incubator"))
 
 
 class Incubator(SourcedModel):
@@ -97,6 +131,8 @@ class Incubator(SourcedModel):
     )
     established_year = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = IncubatorQuerySet.as_manager()
 
     history = HistoricalRecords(m2m_fields=["services"])
 
@@ -192,6 +228,8 @@ def current_residency(today=None, prefix: str = "") -> Q:
     """Residencies that have not ended: no end date, or one that is still ahead.
 
     Without ``today`` the database's current date is used, so querysets built at import time stay right.
+    Use ``Residency.objects.current()`` or ``Incubator.objects.with_resident_count()``; ``prefix``
+    serves a filtered aggregate across a relation (``prefix="residencies__"``).
     """
     today = today or TruncDate(Now())
     return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
@@ -199,7 +237,12 @@ def current_residency(today=None, prefix: str = "") -> Q:
 
 class ResidencyQuerySet(models.QuerySet):
     def current(self, today=None):
+        """Residencies that have not ended on ``today`` (by default the database's current date)."""
         return self.filter(current_residency(today))
+
+    def ended(self, today=None):
+        """Residencies that ended before ``today``: the complement of ``current()``."""
+        return self.exclude(current_residency(today))
 
 
 class Residency(SourcedModel):

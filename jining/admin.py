@@ -5,8 +5,6 @@ The admin is the bureau staff's product: Chinese labels come from the translatio
 counts come from queryset annotations (never one query per row).
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -24,7 +22,6 @@ from jining.models import (
     Organisation,
     PartnerAccount,
     Programme,
-    Qualifier,
     User,
 )
 from jining.services import PARTNER_GROUP, partner_create, token_issue, token_revoke, token_rotate
@@ -50,14 +47,6 @@ DJANGO_CATALOGUE_GAPS = (
 RECORD_FIELDSET = (_("Record"), {"fields": ("created", "updated"), "classes": ("collapse",)})
 PROVENANCE_FIELDSET = (_("Provenance"), {"fields": ("source", "source_quote")})
 
-QUALIFIER_PREFIX = {
-    Qualifier.EXACT: "",
-    Qualifier.OVER: _("over"),
-    Qualifier.NEARLY: _("nearly"),
-    Qualifier.ABOUT: _("about"),
-    Qualifier.ORDER: _("of the order of"),
-}
-
 
 class JoinedInline(admin.TabularInline):
     """A tabular inline whose row captions (``__str__``) follow foreign keys: join them in one query."""
@@ -67,24 +56,6 @@ class JoinedInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.select_related)
-
-
-def format_number(value: Decimal | None) -> str:
-    """'6267.00' -> '6,267'; '1651.5' -> '1,651.50'; None -> '-'."""
-    if value is None:
-        return "-"
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
-
-
-def qualified_value(value: Decimal | None, qualifier: str, unit: str = "") -> str:
-    """A figure as the source put it: 'over 6,267 person-times'."""
-    text = format_number(value)
-    prefix = QUALIFIER_PREFIX.get(qualifier, "")
-    if prefix:
-        text = f"{prefix} {text}"
-    return f"{text} {unit}".strip()
 
 
 @admin.register(User)

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jining.admin import RECORD_FIELDSET, qualified_value
+from jining.admin import RECORD_FIELDSET
 from jining.aggregates import count_of
+from jining.formatting import qualified_value
 from jining.history import HistoryAdmin
 from jining.importing import SpreadsheetExportMixin
 from jining.models import Source

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup
 from events.models import Attendance, Event
-from incubators.models import Incubator, Residency, current_residency
-from jining.admin import format_number
+from incubators.models import Incubator, Residency
+from jining.formatting import format_number
 from overview import charts
 from overview.admin import figure_text
 from overview.models import ReportedFigure
@@ -84,19 +84,17 @@ def events_and_attendance_by_month(limit=12):
 
 def enterprises_per_incubator():
     rows = (
-        Incubator.objects.annotate(
-            n=Count("residencies", filter=current_residency(prefix="residencies__"), distinct=True)
-        )
-        .filter(n__gt=0)
-        .order_by("-n", "name")
-        .values_list("name", "n")
+        Incubator.objects.with_resident_count()
+        .filter(resident_count__gt=0)
+        .order_by("-resident_count", "name")
+        .values_list("name", "resident_count")
     )
     return list(rows[:15])
 
 
 def special_group_shares():
     total = Entrepreneur.objects.count()
-    rows = SpecialGroup.objects.annotate(n=Count("entrepreneurs")).order_by("id").values_list("name", "n")
+    rows = SpecialGroup.objects.with_member_count().order_by("id").values_list("name", "member_count")
     return [(name, round(100 * n / total, 1) if total else 0) for name, n in rows]
 
 

@@ -1,6 +1,6 @@
 """Read-only viewsets for entrepreneurs, enterprises, support measures and financing."""
 
-from django.db.models import OuterRef, Prefetch
+from django.db.models import Prefetch
 from rest_framework.filters import SearchFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
@@ -11,18 +11,12 @@ from entrepreneurs import filtersets
 from entrepreneurs.api import lean, serializers
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup, SupportMeasure
 from entrepreneurs.search import TEXT_FIELDS, EntrepreneurSearchFilter
-from events.models import Attendance
 from incubators.models import Residency
-from jining.aggregates import SubqueryCount, SubquerySum
 from jining.api.views import PartnerViewSet
 from jining.pagination import KeysetPagination
 
 #: Query parameters that select no rows and no order (pagination and format only).
 UNFILTERED_PARAMS = {"cursor", "page_size", "format"}
-
-
-def event_count():
-    return SubqueryCount(Attendance.objects.filter(entrepreneur=OuterRef("pk")))
 
 
 class EntrepreneurViewSet(PartnerViewSet):
@@ -42,7 +36,7 @@ class EntrepreneurViewSet(PartnerViewSet):
             ),
             "enterprises",
         )
-        .annotate(event_count=event_count())
+        .with_event_count()
     )
     serializer_class = serializers.EntrepreneurSerializer
     pagination_class = KeysetPagination
@@ -68,7 +62,7 @@ class EntrepreneurViewSet(PartnerViewSet):
     ]
 
     def lean_base(self):
-        return Entrepreneur.objects.annotate(event_count=event_count())
+        return Entrepreneur.objects.with_event_count()
 
     def filtered(self):
         """The filtered entrepreneurs, and whether a to-many filter made them need DISTINCT."""
@@ -108,10 +102,8 @@ class EnterpriseViewSet(PartnerViewSet):
             "products",
             "figures",
         )
-        .annotate(
-            financing_count=SubqueryCount(Financing.objects.filter(enterprise=OuterRef("pk"))),
-            financing_total=SubquerySum(Financing.objects.filter(enterprise=OuterRef("pk")), "amount"),
-        )
+        .with_financing_count()
+        .with_financing_total()
     )
     serializer_class = serializers.EnterpriseSerializer
     pagination_class = KeysetPagination

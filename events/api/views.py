@@ -1,11 +1,8 @@
 """Read-only viewsets for event series, events and attendance; querysets mirror the serializers."""
 
-from django.db.models import OuterRef
-
 from events import filtersets
 from events.api import serializers
 from events.models import Attendance, Event, EventSeries
-from jining.aggregates import SubqueryCount
 from jining.api.views import PartnerViewSet
 from jining.pagination import KeysetPagination
 
@@ -14,10 +11,8 @@ class EventSeriesViewSet(PartnerViewSet):
     queryset = (
         EventSeries.objects.select_related("organiser", "host_incubator", "source")
         .prefetch_related("segments")
-        .annotate(
-            event_count=SubqueryCount(Event.objects.filter(series=OuterRef("pk"))),
-            attendance_count=SubqueryCount(Attendance.objects.filter(event__series=OuterRef("pk"))),
-        )
+        .with_event_count()
+        .with_attendance_count()
     )
     serializer_class = serializers.EventSeriesSerializer
     filterset_class = filtersets.EventSeriesFilterSet
@@ -29,7 +24,7 @@ class EventViewSet(PartnerViewSet):
     queryset = (
         Event.objects.select_related("series", "organiser", "host_incubator", "source")
         .prefetch_related("segments")
-        .annotate(attendee_count=SubqueryCount(Attendance.objects.filter(event=OuterRef("pk"))))
+        .with_attendee_count()
     )
     serializer_class = serializers.EventSerializer
     filterset_class = filtersets.EventFilterSet

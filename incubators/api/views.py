@@ -1,12 +1,10 @@
 """Read-only viewsets for incubators and residencies; querysets mirror the serializers."""
 
-from django.db.models import OuterRef, Prefetch
+from django.db.models import Prefetch
 
-from events.models import Event
 from incubators import filtersets
 from incubators.api import serializers
 from incubators.models import Designation, Incubator, Residency
-from jining.aggregates import SubqueryCount
 from jining.api.views import PartnerViewSet
 
 
@@ -18,15 +16,9 @@ class IncubatorViewSet(PartnerViewSet):
             "facilities",
             Prefetch("designations", queryset=Designation.objects.select_related("awarded_by")),
         )
-        .annotate(
-            enterprise_count=SubqueryCount(
-                Residency.objects.filter(incubator=OuterRef("pk"), enterprise__isnull=False)
-                .values("enterprise")
-                .distinct()
-            ),
-            resident_count=SubqueryCount(Residency.objects.current().filter(incubator=OuterRef("pk"))),
-            event_count=SubqueryCount(Event.objects.filter(host_incubator=OuterRef("pk"))),
-        )
+        .with_enterprise_count()
+        .with_resident_count()
+        .with_event_count()
     )
     serializer_class = serializers.IncubatorSerializer
     filterset_class = filtersets.IncubatorFilterSet

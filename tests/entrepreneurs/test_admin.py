@@ -64,8 +64,8 @@ def test_entrepreneur_columns(admin_request):
     factories.AttendanceFactory.create_batch(2, entrepreneur=entrepreneur)
     model_admin = admin.site._registry[Entrepreneur]
     entrepreneurs = rows(Entrepreneur, admin_request)
-    assert model_admin.attendance_count(entrepreneurs[entrepreneur.pk]) == 2
-    assert model_admin.attendance_count(entrepreneurs[loner.pk]) == 0
+    assert model_admin.event_count(entrepreneurs[entrepreneur.pk]) == 2
+    assert model_admin.event_count(entrepreneurs[loner.pk]) == 0
     assert model_admin.enterprise_list(entrepreneurs[entrepreneur.pk]) == "A甲公司、B乙公司"
     assert model_admin.enterprise_list(entrepreneurs[loner.pk]) == "-"
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from entrepreneurs.models import Enterprise, EnterpriseFigure, Entrepreneur, romanise
+from entrepreneurs.models import Enterprise, EnterpriseFigure, Entrepreneur, SpecialGroup, romanise
 from tests.constraints import (
     assert_check_constraint,
     assert_clean_error,
@@ -18,11 +18,13 @@ from tests.constraints import (
     refusal_pattern,
 )
 from tests.factories import (
+    AttendanceFactory,
     EnterpriseFactory,
     EnterpriseFigureFactory,
     EntrepreneurFactory,
     FinancingFactory,
     ProductFactory,
+    SpecialGroupFactory,
     SupportMeasureFactory,
     make_credit_code,
     make_id_card,
@@ -448,3 +450,42 @@ def test_support_measure_with_a_recipient_passes_clean(entrepreneur, enterprise)
 def test_support_measure_without_recipient_is_refused():
     measure = SupportMeasureFactory.build(entrepreneur=None, enterprise=None, provider=None)
     assert_clean_error(measure, "__all__")
+
+
+# Counts -------------------------------------------------------------------------------------------
+
+
+def test_with_member_count_counts_the_groups_members():
+    group, other, empty = SpecialGroupFactory.create_batch(3)
+    for entrepreneur in EntrepreneurFactory.create_batch(3):
+        entrepreneur.special_groups.add(group)
+    entrepreneur.special_groups.add(other)
+    rows = SpecialGroup.objects.with_member_count().filter(pk__in=[group.pk, other.pk, empty.pk])
+    rows = rows.values_list("pk", "member_count")
+    assert dict(rows) == {group.pk: 3, other.pk: 1, empty.pk: 0}
+
+
+def test_with_event_count_counts_the_events_attended():
+    entrepreneur, loner = EntrepreneurFactory.create_batch(2)
+    AttendanceFactory.create_batch(2, entrepreneur=entrepreneur)
+    AttendanceFactory()  # someone else
+    rows = Entrepreneur.objects.with_event_count().filter(pk__in=[entrepreneur.pk, loner.pk])
+    assert dict(rows.values_list("pk", "event_count")) == {entrepreneur.pk: 2, loner.pk: 0}
+
+
+def test_financing_count_and_total_are_not_multiplied_by_founders():
+    enterprise = EnterpriseFactory(founders=EntrepreneurFactory.create_batch(3))
+    unfunded = EnterpriseFactory()
+    FinancingFactory(enterprise=enterprise, amount=Decimal("100000.00"))
+    FinancingFactory(enterprise=enterprise, amount=Decimal("50000.50"))
+    FinancingFactory()  # another enterprise's
+    rows = (
+        Enterprise.objects.with_financing_count()
+        .with_financing_total()
+        .filter(pk__in=[enterprise.pk, unfunded.pk])
+        .values_list("pk", "financing_count", "financing_total")
+    )
+    assert {pk: (count, total) for pk, count, total in rows} == {
+        enterprise.pk: (2, Decimal("150000.50")),
+        unfunded.pk: (0, 0),
+    }

@@ -27,8 +27,8 @@ def test_event_attendance_count(admin_request):
     factories.AttendanceFactory()
     model_admin = admin.site._registry[Event]
     events = rows(Event, admin_request)
-    assert model_admin.attendance_count(events[event.pk]) == 3
-    assert model_admin.attendance_count(events[empty.pk]) == 0
+    assert model_admin.attendee_count(events[event.pk]) == 3
+    assert model_admin.attendee_count(events[empty.pk]) == 0
 
 
 def test_event_series_event_count(admin_request):

@@ -1,10 +1,11 @@
-"""Database constraints and clean() rules of events and attendance."""
+"""Database constraints, clean() rules and counts of events and attendance."""
 
 import datetime
 
 import factory
 import pytest
 
+from events.models import Event, EventSeries
 from tests.constraints import (
     assert_check_constraint,
     assert_clean_error,
@@ -12,7 +13,13 @@ from tests.constraints import (
     case,
     constraint_names,
 )
-from tests.factories import AttendanceFactory, EntrepreneurFactory, EventFactory, OrganisationFactory
+from tests.factories import (
+    AttendanceFactory,
+    EntrepreneurFactory,
+    EventFactory,
+    EventSeriesFactory,
+    OrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +119,32 @@ def test_valid_event_passes_clean(fields):
 )
 def test_event_clean_reports_the_field(fields, error_field):
     assert_clean_error(build_event(**fields), error_field)
+
+
+# Counts -------------------------------------------------------------------------------------------
+
+
+def test_with_attendee_count_counts_the_events_attendance():
+    event, empty = EventFactory.create_batch(2)
+    AttendanceFactory.create_batch(3, event=event)
+    AttendanceFactory()  # at another event
+    rows = Event.objects.with_attendee_count().filter(pk__in=[event.pk, empty.pk])
+    assert dict(rows.values_list("pk", "attendee_count")) == {event.pk: 3, empty.pk: 0}
+
+
+def test_series_counts_its_events_and_their_attendance_without_multiplying_them():
+    series, empty = EventSeriesFactory.create_batch(2)
+    first, second = EventFactory.create_batch(2, series=series)
+    AttendanceFactory.create_batch(2, event=first)
+    AttendanceFactory(event=second)
+    AttendanceFactory()  # at an event of another series
+    rows = (
+        EventSeries.objects.with_event_count()
+        .with_attendance_count()
+        .filter(pk__in=[series.pk, empty.pk])
+        .values_list("pk", "event_count", "attendance_count")
+    )
+    assert {pk: (events, attendance) for pk, events, attendance in rows} == {
+        series.pk: (2, 3),
+        empty.pk: (0, 0),
+    }

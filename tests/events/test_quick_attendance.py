@@ -27,7 +27,7 @@ def people(db):
 def person_times(event, staff_user):
     request = RequestFactory().get("/admin/")
     request.user = staff_user
-    return admin.site._registry[Event].get_queryset(request).get(pk=event.pk).attendance_count
+    return admin.site._registry[Event].get_queryset(request).get(pk=event.pk).attendee_count
 
 
 # Services ------------------------------------------------------------------------------------------

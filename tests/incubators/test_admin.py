@@ -36,9 +36,9 @@ def test_incubator_resident_counts(admin_request):
     add_residents(incubator, current=2, ending_soon=1, ended=3)
     model_admin = admin.site._registry[Incubator]
     rows = {row.pk: row for row in model_admin.get_queryset(admin_request)}
-    assert model_admin.current_resident_count(rows[incubator.pk]) == 3
+    assert model_admin.resident_count(rows[incubator.pk]) == 3
     assert model_admin.residency_count(rows[incubator.pk]) == 6
-    assert model_admin.current_resident_count(rows[empty.pk]) == 0
+    assert model_admin.resident_count(rows[empty.pk]) == 0
     assert model_admin.residency_count(rows[empty.pk]) == 0
 
 

@@ -1,4 +1,4 @@
-"""Database constraints and clean() rules of incubators, facilities, designations and residencies."""
+"""Database constraints, clean() rules and counts of incubators, facilities, designations and residencies."""
 
 import datetime
 from decimal import Decimal
@@ -6,8 +6,9 @@ from decimal import Decimal
 import factory
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from incubators.models import Incubator
+from incubators.models import Incubator, Residency, Service
 from tests.constraints import (
     assert_check_constraint,
     assert_clean_error,
@@ -18,10 +19,13 @@ from tests.constraints import (
 )
 from tests.factories import (
     DesignationFactory,
+    EnterpriseFactory,
     EntrepreneurFactory,
+    EventFactory,
     FacilityFactory,
     IncubatorFactory,
     ResidencyFactory,
+    ServiceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +149,57 @@ def test_residency_end_before_start_is_an_end_date_error():
 def test_residency_without_resident_is_refused():
     residency = ResidencyFactory.build(incubator=IncubatorFactory(), enterprise=None, entrepreneur=None)
     assert_clean_error(residency, "__all__")
+
+
+# Current residents and counts ---------------------------------------------------------------------
+
+ENDED = datetime.date(2019, 6, 30)
+
+
+@pytest.fixture
+def residencies():
+    """One incubator's residencies: enterprise A ended and came back, B ends next month, a person."""
+    incubator = IncubatorFactory()
+    a, b = EnterpriseFactory.create_batch(2)
+    next_month = timezone.localdate() + datetime.timedelta(days=30)
+    return {
+        "incubator": incubator,
+        "a_ended": ResidencyFactory(incubator=incubator, enterprise=a, end_date=ENDED),
+        "a_again": ResidencyFactory(incubator=incubator, enterprise=a, start_date=datetime.date(2020, 1, 1)),
+        "b_ending": ResidencyFactory(incubator=incubator, enterprise=b, end_date=next_month),
+        "person": ResidencyFactory(incubator=incubator, enterprise=None, entrepreneur=EntrepreneurFactory()),
+    }
+
+
+def test_current_and_ended_residencies(residencies):
+    current = {residencies[key].pk for key in ("a_again", "b_ending", "person")}
+    assert set(Residency.objects.current().values_list("pk", flat=True)) == current
+    assert list(Residency.objects.ended().values_list("pk", flat=True)) == [residencies["a_ended"].pk]
+    # current() looks at the end date only: on 2019-01-01 none of the four had ended.
+    assert Residency.objects.current(today=datetime.date(2019, 1, 1)).count() == 4
+    assert Residency.objects.ended(today=ENDED + datetime.timedelta(days=1)).count() == 1
+
+
+def test_incubator_counts(residencies):
+    incubator = residencies["incubator"]
+    empty = IncubatorFactory()
+    EventFactory.create_batch(2, host_incubator=incubator)
+    ResidencyFactory()  # in another incubator
+    rows = (
+        Incubator.objects.with_resident_count()
+        .with_residency_count()
+        .with_enterprise_count()
+        .with_event_count()
+        .filter(pk__in=[incubator.pk, empty.pk])
+        .values_list("pk", "resident_count", "residency_count", "enterprise_count", "event_count")
+    )
+    assert {pk: counts for pk, *counts in rows} == {incubator.pk: [3, 4, 2, 2], empty.pk: [0, 0, 0, 0]}
+
+
+def test_with_incubator_count_counts_the_incubators_offering_the_service():
+    training, legal = ServiceFactory.create_batch(2)
+    for incubator in IncubatorFactory.create_batch(2):
+        incubator.services.add(training)
+    rows = Service.objects.with_incubator_count().filter(pk__in=[training.pk, legal.pk])
+    rows = rows.values_list("pk", "incubator_count")
+    assert dict(rows) == {training.pk: 2, legal.pk: 0}

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from jining.admin import format_number, qualified_value
+from jining.formatting import format_number, qualified_value
 from jining.models import Organisation, Qualifier, Source
 from overview.models import ReportedFigure
 from tests import factories
