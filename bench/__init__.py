@@ -1,1 +1,1 @@
-"""The benchmark of issue 6: see bench/README.md (not a test suite; nothing here is imported by the app)."""
+"""The benchmark: see bench/README.md (not a test suite; nothing here is imported by the app)."""

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmark of the partner API and the entrepreneurs admin against the raw limit of the stack (issue 6).
+"""Benchmark of the partner API and the entrepreneurs admin against the raw limit of the stack.
 
     .venv/bin/python bench/run.py --scale 100                      # SQLite file bench/bench.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jining_bench .venv/bin/python bench/run.py --scale 100

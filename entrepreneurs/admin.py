@@ -210,8 +210,7 @@ class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
     resource_classes = [EntrepreneurResource]
     paginator = EstimatedCountPaginator
     show_full_result_count = False  # no second COUNT(*) of the whole table beside a filtered count
-    # The page's queries take ~10 ms at province scale; rendering a row takes ~0.8 ms: 50 rows keep
-    # the page under 100 ms.
+    # Rendering costs per row, the queries hardly: 50 rows keep the page fast (docs/performance.md).
     list_per_page = 50
     form = EntrepreneurAdminForm
     list_display = (

@@ -26,6 +26,16 @@ def pinyin_search_text(name: str, *, person: bool = True, max_length: int = 255)
     initials = "".join(
         s[0].lower() for s in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore") if s
     )
+    return search_text_of(syllables, initials, person=person, max_length=max_length)
+
+
+def search_text_of(syllables, initials=None, *, person=True, max_length=255) -> str:
+    """The search text of a name already read as ``syllables`` (lower case); ``initials`` default to
+    their first letters. The synthetic data composes names from parts read once each."""
+    if not syllables:
+        return ""
+    if initials is None:
+        initials = "".join(s[0] for s in syllables)
     apart = " ".join(syllables)
     romanised = " ".join(part for part in (syllables[0], "".join(syllables[1:])) if part) if person else ""
     joined = "".join(syllables)
@@ -40,7 +50,11 @@ def pinyin_search_text(name: str, *, person: bool = True, max_length: int = 255)
 
 def romanise(name: str) -> str:
     """'张智杰' -> 'Zhang Zhijie' (surname, then the given name run together)."""
-    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
+    return romanised_of(lazy_pinyin(name, style=Style.NORMAL, errors="ignore"))
+
+
+def romanised_of(syllables) -> str:
+    """The romanised name of a name read as ``syllables``: surname, then the given name run together."""
     if not syllables:
         return ""
     return " ".join(part.capitalize() for part in [syllables[0], "".join(syllables[1:])] if part)

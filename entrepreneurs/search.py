@@ -24,10 +24,8 @@ enterprises come as ``id = ANY(ARRAY(SELECT …))``, a list read once and looked
 (``id IN (SELECT …)`` or ``EXISTS (…)`` OR-ed with the other conditions would make PostgreSQL give up
 the indexes and read every row.)
 
-Known cost: the work grows with the number of rows a term matches. One character (张: 77,000 of
-600,000 people) takes about half a second per query, and the admin runs two (count, page). A term in
-many founders' enterprise names (集宁, in half of them) costs the admin's search about a second, even
-beside a rare one (``张伟 集宁``): the list of those founders is read whole.
+The work grows with the number of rows a term matches (a common surname, a common word in
+enterprise names); docs/performance.md has the figures.
 """
 
 import operator

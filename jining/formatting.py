@@ -18,10 +18,14 @@ QUALIFIER_PREFIX = {
 }
 
 
-def format_number(value: Decimal | None) -> str:
-    """'6267.00' -> '6,267'; '1651.5' -> '1,651.50'; None -> '-'."""
+def format_number(value: Decimal | int | float | None) -> str:
+    """'6267.00' -> '6,267'; '1651.5' -> '1,651.50'; 12.5 -> '12.50'; None -> '-'."""
     if value is None:
         return "-"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
     if value == value.to_integral_value():
         return f"{int(value):,}"
     return f"{value:,.2f}"

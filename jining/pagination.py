@@ -6,7 +6,7 @@ Lists that grow to hundreds of thousands of rows (``KeysetPagination``): a curso
 
 
 ``count`` is exact while it is below ``API_COUNT_CACHE_FROM`` rows (10,000): counting is cheap there.
-A larger count (a province's 600,000 entrepreneurs take ~100 ms to count on PostgreSQL) is kept in
+A larger count (slow to take over a whole table; docs/performance.md) is kept in
 the cache for ``API_COUNT_CACHE_SECONDS`` (60 s) per query, so it may lag writes by that long.
 """
 

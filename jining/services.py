@@ -105,7 +105,7 @@ def token_rotate(*, token: ApiToken) -> tuple[ApiToken, str]:
     return token_issue(user=token.user, label=token.label)
 
 
-# --- Roles (issue 4; docs/roles-and-history.md) ---
+# --- Roles (docs/roles-and-history.md) ---
 # Group names are stable codes; docs/roles-and-history.md gives their Chinese meaning.
 
 EDITOR_GROUP = "bureau_editors"  # 业务编辑：增删改查、导入

@@ -38,7 +38,7 @@ elif not DEBUG and (
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
-# --- Secure by default (issue 5; docs/deploy.md) ---
+# --- Secure by default (docs/deploy.md) ---
 # Production (DJANGO_DEBUG off) is HTTPS only: redirect, HSTS, secure cookies. Each can be relaxed
 # from the environment; DJANGO_DEBUG=1 relaxes them all for http://127.0.0.1:8000.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -239,7 +239,12 @@ LOGGING = {
     },
 }
 
-# --- Partner API (issue 3; docs/api.md) ---
+# --- Partner API (docs/api.md) ---
+# Models whose brief nested form is not {id, name, url} (jining.api.serializers.brief_serializer).
+API_BRIEF_FIELDS = {
+    "jining.source": ["id", "title", "publisher", "published_on", "url"],
+    "events.event": ["id", "title", "start_date", "url"],
+}
 API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=365)
 API_TOKEN_LAST_USED_INTERVAL = env.int("API_TOKEN_LAST_USED_INTERVAL", default=60)  # seconds between writes
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1000/hour")  # per token; per IP when anonymous
@@ -305,7 +310,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Audit history (issue 4; docs/roles-and-history.md) ---
+# --- Audit history (docs/roles-and-history.md) ---
 # django-simple-history records every create, change and delete (admin, imports, API, shell) with
 # who, when and the field diff. History is read-only: no revert button, and jining.history refuses
 # a POST to a historical version's page.
@@ -313,13 +318,13 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = False  # who may view a record may view its history
 
-# --- Roles (issue 4; docs/roles-and-history.md) ---
+# --- Roles (docs/roles-and-history.md) ---
 # Import needs the model's change permission (bureau_editors); export its view permission
 # (bureau_viewers too). Without these django-import-export lets any staff member import.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
-# --- Import/export (issue 4; docs/import-export.md) ---
+# --- Import/export (docs/import-export.md) ---
 # The permission codes are set under "Roles" above;
 # jining.importing.admin.SpreadsheetImportExportMixin requires both the add and the change
 # permission to import, whatever the code.

@@ -14,7 +14,7 @@ from jining.admin import RECORD_FIELDSET
 from jining.aggregates import count_of
 from jining.formatting import qualified_value
 from jining.history import HistoryAdmin
-from jining.importing import SpreadsheetExportMixin
+from jining.importing.admin import SpreadsheetExportMixin
 from jining.models import Source
 from overview.models import ReportedFigure, StatsSnapshot
 from overview.stats import stats_refresh

@@ -3,23 +3,15 @@
 Each function takes plain data (already aggregated by the database) and returns safe SVG markup.
 """
 
-from decimal import Decimal
-
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from jining.formatting import format_number
 
 PALETTE = ["#3b6ea8", "#e07b39", "#5a9e4b", "#c44e52", "#8172b2", "#937860", "#da8bc3", "#8c8c8c"]
 WIDTH = 560
 ROW = 26
 LABEL_W = 150
-
-
-def _fmt(value) -> str:
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        value = int(value)
-    if isinstance(value, float | Decimal):
-        return f"{value:,.2f}"
-    return f"{value:,}"
 
 
 def horizontal_bars(rows, *, unit="", empty_text=""):
@@ -46,11 +38,11 @@ def horizontal_bars(rows, *, unit="", empty_text=""):
                 w,
                 PALETTE[0],
                 label,
-                _fmt(value),
+                format_number(value),
                 unit,
                 LABEL_W + w + 4,
                 y + 13,
-                _fmt(value),
+                format_number(value),
                 unit,
             )
         )
@@ -86,7 +78,7 @@ def stacked_columns(categories, stacks, *, unit="", empty_text=""):
                         PALETTE[s % len(PALETTE)],
                         category,
                         series_label,
-                        _fmt(values[i]),
+                        format_number(values[i]),
                         unit,
                     )
                 )
@@ -99,7 +91,7 @@ def stacked_columns(categories, stacks, *, unit="", empty_text=""):
                 category,
                 x + col_w / 2,
                 plot_h + 6 - round(plot_h * totals[i] / top),
-                _fmt(totals[i]) if totals[i] else "",
+                format_number(totals[i]) if totals[i] else "",
             )
         )
     legend = format_html_join(

@@ -38,8 +38,10 @@ from faker.providers.person.zh_CN import Provider as PersonProvider
 from pypinyin import Style, lazy_pinyin
 
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup, SupportMeasure
+from entrepreneurs.pinyin import romanised_of, search_text_of
 from events.models import Attendance, Event, EventKind, EventSeries
 from incubators.models import Incubator, Residency
+from jining.divisions import COUNTY_CODES, TOWNSHIPS
 from jining.models import Organisation, Source
 from jining.validators import ID_CARD_CHECK_CHARS, ID_CARD_WEIGHTS, USCC_CHARSET, uscc_check_char
 
@@ -62,40 +64,23 @@ PER_SCALE = {
     "residencies": 600,
 }
 
-# --- places: Ulanqab's county-level divisions (ID-card region code) and some of their townships ---
+# --- places: Ulanqab's county-level divisions (jining/divisions.py) ---
 
-COUNTIES = {
-    "集宁区": (
-        "150902",
-        40,
-        [
-            "白海子镇",
-            "马莲渠乡",
-            "新体路街道",
-            "桥东街道",
-            "桥西街道",
-            "前进街道",
-            "虎山街道",
-            "泉山街道",
-            "常青街道",
-            "霸王河街道",
-        ],
-    ),
-    "卓资县": ("150921", 6, ["卓资山镇", "旗下营镇", "十八台镇", "巴音锡勒镇", "梨花镇", "大榆树乡"]),
-    "化德县": ("150922", 5, ["长顺镇", "朝阳镇", "七号镇", "德包图乡", "公腊胡洞乡"]),
-    "商都县": ("150923", 7, ["七台镇", "十八顷镇", "大拉子乡", "屯垦队镇", "小海子镇", "玻璃忽镜乡"]),
-    "兴和县": ("150924", 6, ["城关镇", "张皋镇", "赛乌素镇", "店子镇", "大库联乡", "鄂尔栋镇"]),
-    "凉城县": ("150925", 6, ["岱海镇", "麦胡图镇", "永兴镇", "天成乡", "六苏木镇", "曹碾满族乡"]),
-    "察哈尔右翼前旗": (
-        "150926",
-        8,
-        ["土贵乌拉镇", "平地泉镇", "玫瑰营镇", "巴音塔拉镇", "三岔口乡", "乌拉哈乡"],
-    ),
-    "察哈尔右翼中旗": ("150927", 4, ["科布尔镇", "铁沙盖镇", "广益隆镇", "乌素图镇", "大滩乡"]),
-    "察哈尔右翼后旗": ("150928", 4, ["白音察干镇", "当郎忽洞苏木", "贲红镇", "土牧尔台镇", "红格尔图镇"]),
-    "四子王旗": ("150929", 4, ["乌兰花镇", "吉生太镇", "库伦图镇", "供济堂镇", "江岸苏木"]),
-    "丰镇市": ("150981", 10, ["新城区街道", "隆盛庄镇", "黑土台镇", "红砂坝镇", "巨宝庄镇", "浑源夭乡"]),
+#: How many of the synthetic people come from each division (relative weights).
+COUNTY_WEIGHTS = {
+    "集宁区": 40,
+    "卓资县": 6,
+    "化德县": 5,
+    "商都县": 7,
+    "兴和县": 6,
+    "凉城县": 6,
+    "察哈尔右翼前旗": 8,
+    "察哈尔右翼中旗": 4,
+    "察哈尔右翼后旗": 4,
+    "四子王旗": 4,
+    "丰镇市": 10,
 }
+COUNTIES = {name: (COUNTY_CODES[name], weight, TOWNSHIPS[name]) for name, weight in COUNTY_WEIGHTS.items()}
 OTHER_CITIES = [("呼和浩特市", "150102"), ("包头市", "150203"), ("大同市", "140202"), ("张家口市", "130702")]
 WORK_PLACES = [
     ("北京", 18),
@@ -266,7 +251,7 @@ def plan(scale: float) -> dict[str, int]:
     return counts
 
 
-# --- pinyin, composed from cached readings of the parts ---
+# --- pinyin (entrepreneurs/pinyin.py), composed from cached readings of the parts ---
 
 
 @cache
@@ -277,27 +262,12 @@ def syllables(text: str) -> tuple[str, ...]:
 def person_pinyin(surname: str, given: str) -> tuple[str, str]:
     """``(name_romanised, name_pinyin)`` as ``Entrepreneur.save()`` derives them, from cached parts."""
     every = syllables(surname) + syllables(given)
-    head, rest = "".join(every[:1]), "".join(every[1:])
-    romanised = " ".join(p.capitalize() for p in (head, rest) if p)
-    forms = [
-        " ".join(every),
-        " ".join(p for p in (head, rest) if p),
-        "".join(every),
-        "".join(s[0] for s in every),
-    ]
-    return romanised, " ".join(dict.fromkeys(f for f in forms if f))[:255]
+    return romanised_of(every), search_text_of(every, person=True)
 
 
 def enterprise_pinyin(parts: Iterable[str]) -> str:
     """``name_pinyin`` of an enterprise whose name is the concatenation of ``parts``."""
-    every = tuple(s for part in parts for s in syllables(part))
-    if not every:
-        return ""
-    forms = [" ".join(every), "".join(every), "".join(s[0] for s in every)]
-    text = " ".join(dict.fromkeys(forms))
-    if len(text) > 255:
-        text = " ".join(dict.fromkeys(forms[1:]))
-    return text[:255]
+    return search_text_of(tuple(s for part in parts for s in syllables(part)), person=False)
 
 
 # --- writing rows fast ---

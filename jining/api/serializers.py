@@ -6,16 +6,11 @@ nested form built by ``brief_serializer`` (``{id, name or title, url}``); counts
 
 from functools import cache
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from jining.models import Organisation, Source
-
-#: Brief fields of models whose label is not ``name`` or that carry more than a label.
-BRIEF_FIELDS = {
-    "jining.source": ["id", "title", "publisher", "published_on", "url"],
-    "events.event": ["id", "title", "start_date", "url"],
-}
 
 #: Models shown nested but without an endpoint of their own: brief form is id, code and name.
 UNLINKED_BRIEF_FIELDS = ["id", "code", "name"]
@@ -32,7 +27,7 @@ def brief_serializer(model, linked=True):
     if not linked:
         fields = UNLINKED_BRIEF_FIELDS
     else:
-        fields = BRIEF_FIELDS.get(label) or [
+        fields = settings.API_BRIEF_FIELDS.get(label) or [
             "id",
             "name" if any(f.name == "name" for f in model._meta.fields) else "title",
             "url",

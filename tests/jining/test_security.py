@@ -1,4 +1,4 @@
-"""Secure by default (issue 5): production settings, login lockout, passwords, sessions, log redaction."""
+"""Secure by default: production settings, login lockout, passwords, sessions, log redaction."""
 
 import io
 import json
