@@ -37,6 +37,7 @@ screenshots: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 migrations-check: export DJANGO_DEBUG ?= 1
 migrations-check: install
