@@ -4,7 +4,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.test.client import RequestFactory
+from django.utils import timezone
+from rest_framework.test import APIClient
 
+from jining.services import partner_create, token_issue
 from tests.factories import StaffUserFactory
 
 
@@ -39,3 +42,41 @@ def staff_user(db):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def admin_request(staff_user):
+    """A GET request in the admin by ``staff_user``, for calling ModelAdmin methods directly."""
+    request = RequestFactory().get("/admin/")
+    request.user = staff_user
+    return request
+
+
+# Partners of the API ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def partner(db):
+    user, _created = partner_create(username="bank-of-jining")
+    return user
+
+
+@pytest.fixture
+def partner_token(partner):
+    token, key = token_issue(user=partner, label="tests")
+    # Freshly used: the request under test does not write last_used (keeps query counts stable).
+    token.last_used = timezone.now()
+    token.save(update_fields=["last_used"])
+    return token, key
+
+
+@pytest.fixture
+def partner_client(partner_token):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {partner_token[1]}")
+    return client
+
+
+@pytest.fixture
+def anon_client():
+    return APIClient()

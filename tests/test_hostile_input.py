@@ -18,13 +18,11 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing
 from events.models import Event
 from incubators.models import Incubator, Residency
-from jining.services import partner_create, token_issue
 from overview.models import ReportedFigure
 from tests.admin_forms import form_data
 from tests.api.conftest import make_world
@@ -343,17 +341,6 @@ def hostile_world(db):
     return world
 
 
-@pytest.fixture
-def partner_api(db):
-    user, _created = partner_create(username="hostile-partner")
-    token, key = token_issue(user=user, label="hostile")
-    token.last_used = timezone.now()  # no last_used write during the request under test
-    token.save(update_fields=["last_used"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
-
-
 # --- Running one attack ---
 
 
@@ -411,10 +398,10 @@ def attack_import(case: Import, client):
 
 
 @pytest.mark.parametrize("case", HOSTILE)
-def test_hostile_input_is_refused_and_changes_nothing(hostile_world, partner_api, staff_client, case):
+def test_hostile_input_is_refused_and_changes_nothing(hostile_world, partner_client, staff_client, case):
     before = snapshot()
     if isinstance(case, Api):
-        attack_api(case, partner_api)
+        attack_api(case, partner_client)
     elif isinstance(case, AdminForm):
         attack_admin(case, staff_client, hostile_world)
     else:
@@ -458,7 +445,7 @@ def test_the_zip_bomb_is_small_but_expands_to_hundreds_of_mb():
 # --- Accepted on purpose, and made harmless ---
 
 
-def test_script_tags_in_names_are_stored_but_always_escaped(hostile_world, staff_client, partner_api):
+def test_script_tags_in_names_are_stored_but_always_escaped(hostile_world, staff_client, partner_client):
     name = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     incubator = hostile_world["incubator"]
     Incubator.objects.filter(pk=incubator.pk).update(name=name)
@@ -481,10 +468,10 @@ def test_script_tags_in_names_are_stored_but_always_escaped(hostile_world, staff
         html = response.content.decode()
         assert "<script>alert" not in html and "<img src=x" not in html, page
         assert "&lt;script&gt;alert" in html, page
-    api = partner_api.get(f"/api/v1/incubators/{incubator.pk}/")
+    api = partner_client.get(f"/api/v1/incubators/{incubator.pk}/")
     assert api["Content-Type"].startswith("application/json")
     assert api.json()["name"] == name  # JSON carries the text as it is; clients escape on output
-    docs = partner_api.get(f"/api/v1/incubators/{incubator.pk}/", HTTP_ACCEPT="text/html")
+    docs = partner_client.get(f"/api/v1/incubators/{incubator.pk}/", HTTP_ACCEPT="text/html")
     assert "<script>alert" not in docs.content.decode()
 
 

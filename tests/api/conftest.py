@@ -1,13 +1,10 @@
-"""Fixtures for the partner API tests: a partner account with a token, clients, and a world of records."""
+"""Fixtures for the partner API tests: a world of records (partner and client: tests/conftest.py)."""
 
 import datetime
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
-from rest_framework.test import APIClient
 
-from jining.services import partner_create, token_issue
 from overview.models import ReportedFigure
 from tests.factories import (
     AttendanceFactory,
@@ -37,33 +34,6 @@ def _clear_throttle_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def partner(db):
-    user, _created = partner_create(username="bank-of-jining")
-    return user
-
-
-@pytest.fixture
-def partner_token(partner):
-    token, key = token_issue(user=partner, label="tests")
-    # Freshly used: the request under test does not write last_used (keeps query counts stable).
-    token.last_used = timezone.now()
-    token.save(update_fields=["last_used"])
-    return token, key
-
-
-@pytest.fixture
-def partner_client(partner_token):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {partner_token[1]}")
-    return client
-
-
-@pytest.fixture
-def anon_client():
-    return APIClient()
 
 
 def make_world():

@@ -111,7 +111,7 @@ ENDPOINTS = {
         4,
     ),
     "reportedfigure": (
-        "jining.ReportedFigure",
+        "overview.ReportedFigure",
         "/api/v1/figures/",
         fields(
             "id url as_of event event_series incubator key label measure period_start qualifier scope "

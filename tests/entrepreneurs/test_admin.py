@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -28,13 +27,6 @@ from entrepreneurs.search import entrepreneur_search
 from incubators.models import Residency
 from jining.changelist import read_ids_if_few
 from tests import factories
-
-
-@pytest.fixture
-def admin_request(staff_user):
-    request = RequestFactory().get("/admin/")
-    request.user = staff_user
-    return request
 
 
 def rows(model, request):

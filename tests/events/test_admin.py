@@ -1,19 +1,10 @@
 """The events admin: attendance and event counts, inlines and constant changelist queries."""
 
-import pytest
 from django.contrib import admin
-from django.test import RequestFactory
 from django.urls import reverse
 
 from events.models import Attendance, Event, EventSeries
 from tests import factories
-
-
-@pytest.fixture
-def admin_request(staff_user):
-    request = RequestFactory().get("/admin/")
-    request.user = staff_user
-    return request
 
 
 def rows(model, request):

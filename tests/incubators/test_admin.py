@@ -4,20 +4,12 @@ import datetime
 
 import pytest
 from django.contrib import admin
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from incubators.models import Designation, Facility, Incubator, Residency, Service
 from jining.concurrency import VERSION_FIELD, version_of
 from tests import factories
-
-
-@pytest.fixture
-def admin_request(staff_user):
-    request = RequestFactory().get("/admin/")
-    request.user = staff_user
-    return request
 
 
 def add_residents(incubator, *, current=0, ending_soon=0, ended=0):

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
@@ -37,13 +36,6 @@ def build(model):
 
 def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-@pytest.fixture
-def admin_request(staff_user):
-    request = RequestFactory().get("/admin/")
-    request.user = staff_user
-    return request
 
 
 def annotated(model, request, obj):

@@ -16,9 +16,8 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from rest_framework.test import APIClient
 
-from jining.services import EDITOR_GROUP, VIEWER_GROUP, partner_create, token_issue
+from jining.services import EDITOR_GROUP, VIEWER_GROUP
 from overview import dashboard, stats, synthetic
 from overview.admin import local_time
 from overview.models import ReportedFigure, StatsSnapshot
@@ -28,17 +27,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/stats/"
 Measure, Scope = ReportedFigure.Measure, ReportedFigure.Scope
-
-
-@pytest.fixture
-def partner_client(db):
-    user, _created = partner_create(username="stats-reader")
-    token, key = token_issue(user=user, label="tests")
-    token.last_used = timezone.now()  # the requests under test do not write last_used
-    token.save(update_fields=["last_used"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
 
 
 @pytest.fixture
