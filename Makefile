@@ -24,7 +24,9 @@ run: install
 	$(PY) manage.py ensure_local_staff
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## Run the whole test suite (installs Debian's Chromium for the browser tests if missing)
+## Run the whole test suite (installs Debian's Chromium for the browser tests if missing), one
+## process per core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process
+PYTEST_ARGS ?= -n auto
 test: install
 	bin/ensure-chromium
 	$(BIN)/pytest $(PYTEST_ARGS)

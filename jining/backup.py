@@ -14,6 +14,12 @@ Dumping streams: rows are read in chunks (a server-side cursor on PostgreSQL) in
 transaction (a consistent snapshot) and written as they come. Restoring streams too: rows are
 inserted in batches, as stored (``raw``: ``created``/``updated`` are kept, no history rows are
 added), in one transaction, then foreign keys are checked and sequences reset.
+
+A backup restores into a database migrated exactly as the backup's was, with one exception: a
+migration that changes no stored row says so with a ``backup_relabel`` attribute (a dict of the
+model labels it renames, possibly empty). A backup written before such migrations restores into a
+database that has them (or not yet), its labels renamed as they say (the figures moved from
+``jining`` to ``overview``, tables unchanged). Any other difference is refused, saying what to do.
 """
 
 import datetime
@@ -32,6 +38,7 @@ from django.core.management.color import no_style
 from django.core.serializers import jsonl
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 FORMAT = "jining-backup"
@@ -168,26 +175,87 @@ def _read(path):
     return header, stream
 
 
+def relabelling(migrations, using=DEFAULT_DB_ALIAS) -> dict[str, str]:
+    """The model labels to rename in a backup written at ``migrations`` so that its rows fit this
+    version's models: those of the ``backup_relabel`` migrations the backup lacks.
+
+    The target must hold the backup's migrations, plus only migrations that declare
+    ``backup_relabel``; anything else is refused, saying what to do.
+    """
+    target = applied_migrations(using)
+    graph = MigrationLoader(connections[using], ignore_no_migrations=True).graph
+    missing_in_target = sorted(set(migrations) - set(target))
+    not_in_backup = sorted(set(target) - set(migrations))
+    blocking = [name for name in not_in_backup if _relabel_of(graph, name) is None]
+    if missing_in_target or blocking:
+
+        def listed(names):
+            return ", ".join(names[:5]) + ("…" if len(names) > 5 else "") if names else "-"
+
+        if missing_in_target:
+            advice = (
+                "The backup was written by a later version of the application: restore it with "
+                "that version (or a later one)."
+            )
+        else:
+            advice = (
+                "The backup was written by an earlier version of the application, before migrations "
+                f"that change stored data ({listed(blocking)}). Restore it with that version: check "
+                "it out, `python manage.py migrate`, `python manage.py restore FILE`; then check out "
+                "this version and run `python manage.py migrate` to upgrade the restored data."
+            )
+        raise CommandError(
+            "The target database's migrations differ from the backup's (missing in the target: "
+            f"{listed(missing_in_target)}; not in the backup: {listed(not_in_backup)}). {advice}"
+        )
+    relabel = {}
+    for key in sorted(set(graph.nodes) - {tuple(name.split(".", 1)) for name in migrations}):
+        relabel.update(_relabel_of(graph, ".".join(key)) or {})
+    return relabel
+
+
+def _relabel_of(graph, name):
+    """The ``backup_relabel`` of migration ``app.name``: a dict, or None if it changes stored data."""
+    return getattr(graph.nodes.get(tuple(name.split(".", 1))), "backup_relabel", None)
+
+
+def _relabeller(relabel, using):
+    """A function renaming, in one backup line, the labels of ``relabel``: the object's own label,
+    and in natural keys of content types (``[app, model]``) and permissions (``[codename, app,
+    model]``) those that the target's content types no longer have (its migrations moved them)."""
+    if not relabel:
+        return lambda line: line
+    known = set(ContentType.objects.using(using).values_list("app_label", "model"))
+    pairs = {
+        tuple(old.split(".")): new.split(".")
+        for old, new in relabel.items()
+        if tuple(old.split(".")) not in known
+    }
+
+    def relabelled(line):
+        obj = json.loads(line)
+        obj["model"] = relabel.get(obj["model"], obj["model"])
+        for name, value in obj["fields"].items():
+            if isinstance(value, list) and len(value) in (2, 3) and tuple(value[-2:]) in pairs:
+                obj["fields"][name] = value[:-2] + pairs[tuple(value[-2:])]
+        return json.dumps(obj, ensure_ascii=False)
+
+    return relabelled
+
+
 def restore(path, using=DEFAULT_DB_ALIAS, force=False, stdout=None):
     """Restore the backup at ``path`` into database ``using``, in one transaction.
 
-    The target must be migrated to exactly the backup's migrations. Tables that migrations fill (the
+    The target must be migrated to exactly the backup's migrations, or to those plus migrations that
+    declare ``backup_relabel`` (see the module docstring). Tables that migrations fill (the
     role groups) are emptied first; if any program table or user already holds rows the restore is
     refused unless ``force``, which replaces everything: never a merge.
     """
     connection = connections[using]
     header, stream = _read(path)
     with stream:
-        target_migrations = applied_migrations(using)
-        if header["migrations"] != target_migrations:
-            missing = sorted(set(header["migrations"]) - set(target_migrations))
-            extra = sorted(set(target_migrations) - set(header["migrations"]))
-            raise CommandError(
-                "The target database's migrations differ from the backup's. Restore into a database "
-                "migrated by the same version of the application, then run migrate to upgrade. "
-                f"Missing in the target: {missing[:5]}{'…' if len(missing) > 5 else ''}; "
-                f"not in the backup: {extra[:5]}{'…' if len(extra) > 5 else ''}."
-            )
+        relabel = relabelling(header["migrations"], using)
+        relabelled = _relabeller(relabel, using)
         present = program_data_present(using)
         if present and not force:
             raise CommandError(
@@ -204,7 +272,7 @@ def restore(path, using=DEFAULT_DB_ALIAS, force=False, stdout=None):
         def objects():
             for line in stream:
                 if line.startswith('{"model"'):
-                    yield line
+                    yield relabelled(line)
                 elif line.strip():
                     trailer.update(json.loads(line))
 
@@ -224,7 +292,7 @@ def restore(path, using=DEFAULT_DB_ALIAS, force=False, stdout=None):
 
             if trailer.get("end") != FORMAT:
                 raise CommandError(f"{path} is truncated (no end line): nothing was restored.")
-            if dict(counts) != {label: n for label, n in trailer["counts"].items() if n}:
+            if dict(counts) != {relabel.get(label, label): n for label, n in trailer["counts"].items() if n}:
                 raise CommandError(
                     f"{path} is damaged (row counts differ from its end line): nothing was restored."
                 )

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from jining.services import partner_create, token_issue
 from tests.factories import StaffUserFactory
+from tests.other_database import empty_database_url
 
 
 def pytest_configure(config):
@@ -80,3 +81,9 @@ def partner_client(partner_token):
 @pytest.fixture
 def anon_client():
     return APIClient()
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """The URL of a new, empty database beside the test database (tests/other_database.py)."""
+    yield from empty_database_url(tmp_path)

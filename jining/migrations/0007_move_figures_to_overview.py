@@ -6,6 +6,8 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+    # No stored row changes: a backup written before this restores after it (jining.backup).
+    backup_relabel = {}
 
     dependencies = [
         ('jining', '0006_stats_snapshot'),

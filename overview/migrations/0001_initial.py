@@ -32,6 +32,12 @@ def move_content_types_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     initial = True
+    # No stored row changes (the content types, not in backups, are relabelled): a backup written
+    # before this restores after it, with these labels renamed (jining.backup).
+    backup_relabel = {
+        "jining.reportedfigure": "overview.reportedfigure",
+        "jining.historicalreportedfigure": "overview.historicalreportedfigure",
+    }
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),

@@ -3,12 +3,9 @@ database (a second SQLite file, or a throwaway PostgreSQL database when the test
 gives back every table, row for row."""
 
 import gzip
-import json
 import os
 import subprocess
 import sys
-import uuid
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -22,69 +19,9 @@ from jining.backup import backup_models, not_dumped_tables, table_digests
 from jining.models import ApiToken, Organisation
 from tests import factories
 from tests.admin_forms import form_data
+from tests.other_database import ROOT, digests_of, manage
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def manage(database_url, *args):
-    """Run manage.py in a separate process against ``database_url``; returns its stdout."""
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "1"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
-
-
-def digests_of(database_url):
-    code = (
-        "import django, json; django.setup(); "
-        "from jining.backup import table_digests; print(json.dumps(table_digests()))"
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "jining.settings",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    """The URL of a new, empty database on the same kind of server as the test database."""
-    if connection.vendor == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    assert connection.vendor == "postgresql"
-    import psycopg2
-
-    settings = connection.settings_dict
-    name = f"{settings['NAME']}_restore_{uuid.uuid4().hex[:8]}"
-    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
-    params = {"host": host, "port": port, "user": settings["USER"], "password": settings["PASSWORD"] or None}
-
-    def run(sql):
-        server = psycopg2.connect(dbname="postgres", **params)
-        server.autocommit = True
-        try:
-            with server.cursor() as cursor:
-                cursor.execute(sql)
-        finally:
-            server.close()
-
-    run(f'CREATE DATABASE "{name}"')
-    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    try:
-        yield f"postgres://{auth}@{host}:{port}/{name}"
-    finally:
-        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
