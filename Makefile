@@ -16,12 +16,15 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
-## Run the app on SQLite (or DATABASE_URL) with the article data, on http://127.0.0.1:8000
+## Run the app on SQLite (or DATABASE_URL) with the article data, on http://127.0.0.1:8000, with a
+## background-job worker beside the server (imports, exports, recomputations); Ctrl+C stops both
 run: export DJANGO_DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata article
 	$(PY) manage.py ensure_local_staff
+	$(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite (installs Debian's Chromium for the browser tests if missing), one

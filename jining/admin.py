@@ -8,17 +8,27 @@ counts come from queryset annotations (never one query per row).
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Max, OuterRef
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
+from django_tasks_db.models import DBTaskResult
 
+from jining import jobs
 from jining.aggregates import SubqueryCount, count_of
 from jining.history import HistoryAdmin
 from jining.importing.admin import SpreadsheetExportMixin
 from jining.models import (
     ApiToken,
+    Job,
+    JobFile,
     Organisation,
     PartnerAccount,
     Programme,
@@ -370,3 +380,224 @@ class PartnerAccountAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("Reactivated %(count)d partner(s).") % {"count": count}, messages.SUCCESS
         )
+
+
+def job_progress(job) -> dict:
+    """What the jobs page shows of a job's progress, also served as JSON while it runs."""
+    now = timezone.now()
+    elapsed = ((job.finished or now) - job.started).total_seconds() if job.started else None
+    percent = estimate = None
+    if job.total:
+        percent = min(100, round(100 * job.done / job.total))
+        if job.state == Job.State.RUNNING and job.done and elapsed:
+            estimate = elapsed * (job.total - job.done) / job.done
+    elif job.state == Job.State.DONE:
+        percent = 100
+    return {
+        "state": job.state,
+        "state_label": str(job.get_state_display()),
+        "stage": job.stage,
+        "done": job.done,
+        "total": job.total,
+        "percent": percent,
+        "elapsed": elapsed,
+        "estimate": estimate,
+        "finished": job.is_finished,
+        "text": progress_text(job, elapsed, estimate),
+    }
+
+
+def _duration(seconds) -> str:
+    seconds = int(seconds)
+    if seconds < 60:
+        return _("%(s)d s") % {"s": seconds}
+    return _("%(m)d min %(s)d s") % {"m": seconds // 60, "s": seconds % 60}
+
+
+def progress_text(job, elapsed, estimate) -> str:
+    parts = []
+    if job.stage:
+        parts.append(job.stage)
+    if job.total is not None:
+        parts.append(_("%(done)s of %(total)s") % {"done": f"{job.done:,}", "total": f"{job.total:,}"})
+    elif job.done:
+        parts.append(f"{job.done:,}")
+    if elapsed is not None:
+        parts.append(_("%(time)s elapsed") % {"time": _duration(elapsed)})
+    if estimate is not None:
+        parts.append(_("about %(time)s left") % {"time": _duration(estimate)})
+    return " · ".join(str(part) for part in parts)
+
+
+# The queue's own rows (django-tasks-db) stay out of the admin: the jobs page shows the work.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """The jobs page (任务): a user's imports, exports and recomputations, with their progress,
+    result and files. Staff see their own jobs, superusers everyone's. Read only: jobs are
+    started where the work is (an import or export page) and cancelled here."""
+
+    list_display = ("title", "state_badge", "progress", "result_summary", "downloads", "user", "created")
+    list_display_links = ("title",)
+    list_select_related = ("user",)
+    list_filter = ("state", "kind")
+    search_fields = ("title",)
+    list_per_page = 50
+    fields = (
+        "title",
+        "state_badge",
+        "progress",
+        "result_summary",
+        "error",
+        "downloads",
+        "user",
+        "created",
+        "started",
+        "finished",
+    )
+    readonly_fields = fields
+
+    class Media:
+        js = ("jining/jobs.js",)
+        css = {"all": ("jining/jobs.css",)}
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        if not (request.user.is_active and request.user.is_staff):
+            return False
+        return obj is None or request.user.is_superuser or obj.user_id == request.user.pk
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # job files expire after JOB_FILE_RETENTION_DAYS, jobs after JOB_HISTORY_DAYS
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("user").prefetch_related("files")
+        return jobs.jobs_visible_to(request.user, queryset)
+
+    def get_list_display(self, request):
+        if request.user.is_superuser:
+            return self.list_display
+        return [name for name in self.list_display if name != "user"]
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_badge(self, job):
+        return format_html(
+            '<span class="job-state job-state-{}">{}</span>', job.state, job.get_state_display()
+        )
+
+    @admin.display(description=_("progress"))
+    def progress(self, job):
+        data = job_progress(job)
+        status_url = reverse("admin:jining_job_status", args=[job.pk])
+        return format_html(
+            '<div class="job-progress" data-status-url="{}" data-finished="{}">'
+            '<progress max="100" {}></progress> <span class="job-progress-text">{}</span></div>',
+            status_url,
+            "1" if data["finished"] else "0",
+            format_html('value="{}"', data["percent"]) if data["percent"] is not None else "",
+            data["text"],
+        )
+
+    @admin.display(description=_("result"))
+    def result_summary(self, job):
+        labels = {
+            "new": _("new"),
+            "updated": _("updated"),
+            "unchanged": _("unchanged"),
+            "errors": _("rows with errors"),
+            "rows": _("rows"),
+        }
+        parts = [
+            f"{labels.get(key, key)} {value:,}" for key, value in job.result.items() if isinstance(value, int)
+        ]
+        return "，".join(str(part) for part in parts) or "-"
+
+    @admin.display(description=_("files"))
+    def downloads(self, job):
+        links = [
+            format_html(
+                '<a href="{}">{}</a>（{}）',
+                reverse("admin:jining_job_download", args=[job.pk, job_file.role]),
+                job_file.get_role_display(),
+                job_file.name,
+            )
+            for job_file in job.files.all()
+            if job_file.complete and job_file.role != JobFile.Role.INPUT
+        ]
+        return mark_safe("<br>".join(links)) or "-"  # each link escaped by format_html
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/status/",
+                self.admin_site.admin_view(self.status_view),
+                name="jining_job_status",
+            ),
+            path(
+                "<path:object_id>/download/<str:role>/",
+                self.admin_site.admin_view(self.download_view),
+                name="jining_job_download",
+            ),
+            path(
+                "<path:object_id>/cancel/",
+                self.admin_site.admin_view(self.cancel_view),
+                name="jining_job_cancel",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _job(self, request, object_id):
+        job = Job.objects.filter(pk=object_id).first()
+        if job is None:
+            raise Http404
+        if not self.has_view_permission(request, job):
+            raise PermissionDenied
+        return job
+
+    def status_view(self, request, object_id):
+        return JsonResponse(job_progress(self._job(request, object_id)))
+
+    def download_view(self, request, object_id, role):
+        job = self._job(request, object_id)
+        job_file = (
+            JobFile.objects.filter(job=job, role=role, complete=True).exclude(role=JobFile.Role.INPUT).first()
+        )
+        if job_file is None:
+            raise Http404(_("This file does not exist or has expired."))
+        response = StreamingHttpResponse(jobs.file_chunks(job_file), content_type=job_file.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, job_file.name)
+        response["Content-Length"] = str(job_file.size)
+        return response
+
+    def cancel_view(self, request, object_id):
+        job = self._job(request, object_id)
+        if request.method != "POST":
+            return redirect("admin:jining_job_change", job.pk)
+        if job.is_finished:
+            self.message_user(request, _("The job has already ended."), messages.WARNING)
+        else:
+            jobs.job_cancel(job)
+            self.message_user(
+                request,
+                _("Cancelled. Work already written in one step is undone; nothing is half-written."),
+                messages.SUCCESS,
+            )
+        return redirect("admin:jining_job_change", job.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        job = self.get_object(request, object_id)
+        if job is not None and not job.is_finished:
+            extra_context["cancel_url"] = reverse("admin:jining_job_cancel", args=[job.pk])
+        return super().change_view(request, object_id, form_url, extra_context)

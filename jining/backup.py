@@ -180,13 +180,20 @@ def relabelling(migrations, using=DEFAULT_DB_ALIAS) -> dict[str, str]:
     version's models: those of the ``backup_relabel`` migrations the backup lacks.
 
     The target must hold the backup's migrations, plus only migrations that declare
-    ``backup_relabel``; anything else is refused, saying what to do.
+    ``backup_relabel`` or belong to apps the backup has none of (apps added since, empty);
+    anything else is refused, saying what to do.
     """
     target = applied_migrations(using)
     graph = MigrationLoader(connections[using], ignore_no_migrations=True).graph
     missing_in_target = sorted(set(migrations) - set(target))
     not_in_backup = sorted(set(target) - set(migrations))
-    blocking = [name for name in not_in_backup if _relabel_of(graph, name) is None]
+    backup_apps = {name.split(".", 1)[0] for name in migrations}
+    blocking = [
+        name
+        for name in not_in_backup
+        # An app the backup has no migration of is new: its tables start empty, as the backup has them.
+        if name.split(".", 1)[0] in backup_apps and _relabel_of(graph, name) is None
+    ]
     if missing_in_target or blocking:
 
         def listed(names):

@@ -263,3 +263,112 @@ class PartnerAccount(User):
         proxy = True
         verbose_name = _("partner account")
         verbose_name_plural = _("partner accounts")
+
+
+class Job(models.Model):
+    """A piece of long work (an import, an export, a recomputation) run by a background worker.
+
+    The user who started it follows its progress on the jobs page (任务); the worker writes the
+    progress, the result and any files (``JobFile``). Run through ``jining.jobs``.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    FINISHED = (State.DONE, State.FAILED, State.CANCELLED)
+
+    kind = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    stage = models.CharField(_("stage"), max_length=100, blank=True)
+    done = models.PositiveBigIntegerField(_("done"), default=0)
+    total = models.PositiveBigIntegerField(_("total"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        indexes = [
+            models.Index(fields=["user", "-created"], name="jining_job_user_created"),
+            models.Index(fields=["state", "heartbeat"], name="jining_job_state_heartbeat"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total__isnull=True) | models.Q(done__lte=models.F("total")),
+                name="jining_job_done_within_total",
+            ),
+            # A system job (no user: a recomputation) waits at most once: jobs.job_start_unique.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(state="queued", user__isnull=True),
+                name="jining_job_one_waiting_system_job",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in self.FINISHED
+
+
+class JobFile(models.Model):
+    """A file a job reads (an uploaded spreadsheet) or writes (an export, the rejected rows), kept in
+    the database in chunks so that any web server and any worker can reach it."""
+
+    class Role(models.TextChoices):
+        INPUT = "input", _("uploaded file")
+        OUTPUT = "output", _("result file")
+        REJECTED = "rejected", _("rejected rows")
+
+    job = models.ForeignKey(Job, verbose_name=_("job"), on_delete=models.CASCADE, related_name="files")
+    role = models.CharField(_("role"), max_length=10, choices=Role)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    complete = models.BooleanField(_("complete"), default=False)
+
+    class Meta:
+        ordering = ["job", "role"]
+        verbose_name = _("job file")
+        verbose_name_plural = _("job files")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "role"], name="jining_jobfile_one_per_role"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class JobFileChunk(models.Model):
+    """One piece (up to ``jining.jobs.CHUNK_BYTES``) of a job file, in order."""
+
+    file = models.ForeignKey(JobFile, on_delete=models.CASCADE, related_name="chunks")
+    seq = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["file", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["file", "seq"], name="jining_jobfilechunk_seq"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_id}#{self.seq}"

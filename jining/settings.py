@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "jining",
     "incubators",
     "entrepreneurs",
@@ -109,7 +111,14 @@ INSTALLED_APPS = [
 # the backup's "this database holds data" check cover them. An app that adds program models adds itself here.
 PROGRAM_APPS = ["jining", "incubators", "entrepreneurs", "events", "overview"]
 # Models computed from the records, not records: no role gets rights on them, backups leave them out.
-DERIVED_MODELS = ["overview.statssnapshot"]
+DERIVED_MODELS = [
+    "overview.statssnapshot",
+    # Background work in progress, not records (jining.jobs).
+    "jining.job",
+    "jining.jobfile",
+    "jining.jobfilechunk",
+    "django_tasks_database.dbtaskresult",
+]
 # What the partners group may read (its view_ permissions; jining.services.partner_group_ensure).
 PARTNER_VISIBLE_MODELS = [
     "jining.organisation",
@@ -207,6 +216,28 @@ CACHES = {
         "LOCATION": "jining_import_uploads",
         "TIMEOUT": 24 * 60 * 60,
     },
+}
+
+# Background jobs (jining/jobs.py): queued in the database, run by `manage.py run_worker` (any number,
+# on any machine that reaches the database). Tests run a task at once when it is queued unless they
+# start a worker (DJANGO_TASKS_BACKEND=django_tasks_db.DatabaseBackend).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+# A running job whose worker sent no heartbeat (every second) for this long is failed as stopped.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
+# Files of finished jobs (exports, rejected rows, uploads) are deleted after this many days; the
+# jobs themselves (the jobs page's history) after JOB_HISTORY_DAYS.
+JOB_FILE_RETENTION_DAYS = env.int("JOB_FILE_RETENTION_DAYS", default=7)
+JOB_HISTORY_DAYS = env.int("JOB_HISTORY_DAYS", default=90)
+# Seconds between two rounds of the workers' housekeeping (recover, prune, schedule).
+JOB_HOUSEKEEPING_SECONDS = env.int("JOB_HOUSEKEEPING_SECONDS", default=30)
+# Functions a worker calls every so many seconds (each queues its job at most once): the stats
+# snapshot is recomputed on this schedule as well as after writes.
+JOB_SCHEDULE = {
+    "overview.tasks.queue_stats_refresh": env.int("STATS_REFRESH_SECONDS", default=300),
 }
 
 # Logs go to stderr. Every handler carries the personal-data filter (ID-card and mobile numbers

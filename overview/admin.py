@@ -15,9 +15,11 @@ from jining.aggregates import count_of
 from jining.formatting import qualified_value
 from jining.history import HistoryAdmin
 from jining.importing.admin import SpreadsheetExportMixin
+from jining.jobs import job_start
 from jining.models import Source
 from overview.models import ReportedFigure, StatsSnapshot
-from overview.stats import stats_refresh
+from overview.tasks import KIND as STATS_REFRESH_KIND
+from overview.tasks import stats_refresh_task
 
 
 def figure_text(figure: ReportedFigure) -> str:
@@ -150,14 +152,20 @@ class StatsSnapshotAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         if request.method == "POST":
-            snapshot = stats_refresh(trigger=f"admin: {request.user.get_username()}")
+            trigger = f"admin: {request.user.get_username()}"
+            job = job_start(
+                stats_refresh_task,
+                user=request.user,
+                kind=STATS_REFRESH_KIND,
+                title=str(_("Recompute the stats")),
+                kwargs={"trigger": trigger},
+            )
             self.message_user(
                 request,
-                _("The stats were recomputed in %(seconds)s seconds; they count the records as of %(time)s.")
-                % {"seconds": f"{snapshot.duration_ms / 1000:.1f}", "time": local_time(snapshot.computed_at)},
+                _("The stats are being recomputed in the background; the dashboard shows them when done."),
                 messages.SUCCESS,
             )
-            return HttpResponseRedirect(reverse("admin:index"))
+            return HttpResponseRedirect(reverse("admin:jining_job_change", args=[job.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Recompute the stats"),

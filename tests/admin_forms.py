@@ -1,5 +1,7 @@
 """Post an admin add/change form the way a browser would: start from the data the page renders."""
 
+from dataclasses import dataclass
+
 from django.forms.formsets import BaseFormSet
 
 
@@ -41,3 +43,32 @@ def _management(formset):
         name: management[name].value() if management[name].value() is not None else ""
         for name in management.fields
     }
+
+
+@dataclass
+class Download:
+    """A file downloaded from the admin: its bytes and response headers."""
+
+    content: bytes
+    headers: dict
+
+
+def run_export(client, url, data) -> Download:
+    """Post the export form at ``url``, as a clerk does: the export runs as a job (at once, in
+    tests), the page sends the clerk to the job, whose page links the file. Returns the file."""
+    from django.urls import reverse
+
+    from jining.models import Job
+
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    job = Job.objects.order_by("-pk").first()
+    assert response["Location"] == reverse("admin:jining_job_change", args=[job.pk])
+    assert job.state == Job.State.DONE, job.error
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    download_url = reverse("admin:jining_job_download", args=[job.pk, "output"])
+    assert download_url in page.content.decode()
+    download = client.get(download_url)
+    assert download.status_code == 200
+    return Download(b"".join(download.streaming_content), dict(download.headers))

@@ -18,7 +18,7 @@ from entrepreneurs.models import (
 )
 from events.models import Attendance, Event, EventKind, EventSeries, Segment
 from incubators.models import Designation, Facility, Incubator, Residency, Service
-from jining.models import ApiToken, Organisation, Programme, Source
+from jining.models import ApiToken, Job, Organisation, Programme, Source
 from jining.validators import id_card_check_char, uscc_check_char
 from overview.models import ReportedFigure, StatsSnapshot
 
@@ -286,3 +286,20 @@ class StatsSnapshotFactory(factory.django.DjangoModelFactory):
     computed_at = factory.LazyFunction(timezone.now)
     duration_ms = 1200
     trigger = "refresh_stats"
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A job as a worker leaves it: done, with a result."""
+
+    class Meta:
+        model = Job
+
+    kind = "export"
+    title = factory.Sequence(lambda n: f"导出 {n}")
+    user = factory.SubFactory(StaffUserFactory)
+    state = Job.State.DONE
+    done = 3
+    total = 3
+    started = factory.LazyFunction(timezone.now)
+    finished = factory.LazyFunction(timezone.now)
+    result = factory.LazyFunction(lambda: {"rows": 3})

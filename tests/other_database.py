@@ -27,7 +27,7 @@ def manage(database_url, *args):
     return result.stdout
 
 
-def run_python(database_url, code):
+def run_python(database_url, code, env=None):
     """Run ``code`` after ``django.setup()`` against ``database_url``; returns what its last line
     prints, as JSON."""
     env = {
@@ -35,6 +35,7 @@ def run_python(database_url, code):
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "jining.settings",
+        **(env or {}),
     }
     result = subprocess.run(
         [sys.executable, "-c", "import django, json; django.setup()\n" + code],

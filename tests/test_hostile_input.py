@@ -24,7 +24,7 @@ from entrepreneurs.models import Enterprise, Entrepreneur, Financing
 from events.models import Event
 from incubators.models import Incubator, Residency
 from overview.models import ReportedFigure
-from tests.admin_forms import form_data
+from tests.admin_forms import form_data, run_export
 from tests.api.conftest import make_world
 from tests.db_state import differences, snapshot
 from tests.factories import EntrepreneurFactory, make_credit_code, make_id_card
@@ -505,9 +505,7 @@ def test_formula_like_cells_other_than_equals_are_stored_and_exported_neutralise
     data |= {
         name: "on" for name, field in form.fields.items() if getattr(field, "is_selectable_field", False)
     }
-    export = staff_client.post(url, data)
-    assert export.status_code == 200
-    text = export.content.decode("utf-8-sig")
+    text = run_export(staff_client, url, data).content.decode("utf-8-sig")
     exported = {row[0] for row in csv.reader(io.StringIO(text)) if row}
     for name in names:
         assert "'" + name in exported

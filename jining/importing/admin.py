@@ -16,6 +16,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 
 from jining.importing.formats import FORMATS, XLSX, ImportFileError, check_size
+from jining.importing.jobs import export_start
 from jining.importing.resources import export_resource_for, row_problems
 
 
@@ -27,7 +28,23 @@ class ExportFieldsForm(SelectableFieldsExportForm):
         return field.column_name if field else field_name
 
 
-class SpreadsheetExportMixin(ExportMixin):
+class ExportJobMixin:
+    """The export page queues a background job (jining/importing/jobs.py) and sends the clerk to it
+    on the jobs page, instead of writing the file in the request."""
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        job = export_start(self, request, export_form, file_format)
+        messages.success(
+            request,
+            gettext(
+                "The export has started. Follow it here; the file can be downloaded when it is "
+                "ready (you may leave this page)."
+            ),
+        )
+        return HttpResponseRedirect(reverse("admin:jining_job_change", args=[job.pk]))
+
+
+class SpreadsheetExportMixin(ExportJobMixin, ExportMixin):
     """Export of the filtered changelist to .xlsx and CSV (UTF-8 with BOM), for viewers too.
 
     Without ``resource_classes`` every field is exported, headed by its verbose name.
@@ -42,7 +59,7 @@ class SpreadsheetExportMixin(ExportMixin):
         return super().get_export_resource_classes(request)
 
 
-class SpreadsheetImportExportMixin(ImportExportMixin):
+class SpreadsheetImportExportMixin(ExportJobMixin, ImportExportMixin):
     """Import (preview, then confirm in one transaction) and export for a ModelAdmin.
 
     Import needs the add and the change permission; export needs the view permission, and users

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from jining.models import Organisation
+from jining.models import Job, Organisation
 from jining.services import (
     EDITOR_GROUP,
     PARTNER_GROUP,
@@ -67,7 +67,12 @@ def snapshot():
 def admin_urls(model, model_admin, obj):
     """(name, url) of every named admin URL of ``model``, filled in for ``obj``."""
     version = obj.history.latest() if hasattr(obj, "history") else None
-    values = {"object_id": obj.pk, "id": obj.pk, "version_id": version.history_id if version else 0}
+    values = {
+        "object_id": obj.pk,
+        "id": obj.pk,
+        "version_id": version.history_id if version else 0,
+        "role": "output",  # a job's file
+    }
     for pattern in model_admin.urls:
         if not pattern.name:
             continue
@@ -119,6 +124,8 @@ def test_setup_roles_is_idempotent(capsys):
 @pytest.mark.parametrize("model, model_admin", MODEL_ADMINS)
 def test_viewer_sees_every_program_page(viewer_client, model, model_admin):
     obj = build(model)
+    if model is Job:  # everyone on the staff sees their own jobs
+        Job.objects.filter(pk=obj.pk).update(user=viewer_client.session["_auth_user_id"])
     pages = [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk]),
@@ -127,7 +134,7 @@ def test_viewer_sees_every_program_page(viewer_client, model, model_admin):
         pages.append(
             reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=[obj.pk])
         )
-    expected = 200 if is_program_model(model) else 403
+    expected = 200 if is_program_model(model) or model is Job else 403
     for page in pages:
         assert viewer_client.get(page).status_code == expected, page
 

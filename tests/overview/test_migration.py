@@ -43,6 +43,28 @@ print(json.dumps({{
 """
 
 
+CONTENT_TYPES_AND_PERMISSIONS = """
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+print(json.dumps({
+    "content_types": {
+        str(pk): [app, model]
+        for pk, app, model in ContentType.objects.values_list("pk", "app_label", "model")
+    },
+    "permissions": {
+        str(pk): [codename, str(ct)]
+        for pk, codename, ct in Permission.objects.values_list("pk", "codename", "content_type")
+    },
+}))
+"""
+#: The content types the step relabels.
+RELABELLED = {
+    ("jining", "reportedfigure"): ("overview", "reportedfigure"),
+    ("jining", "historicalreportedfigure"): ("overview", "historicalreportedfigure"),
+    ("jining", "statssnapshot"): ("overview", "statssnapshot"),
+}
+
+
 def old_migrations():
     with gzip.open(OLD_BACKUP, "rt", encoding="utf-8") as stream:
         return json.loads(stream.readline())["migrations"]
@@ -83,15 +105,22 @@ def test_migrate_from_the_earlier_release_keeps_every_row(empty_database):
     manage(empty_database, "restore", str(OLD_BACKUP))
     before = digests_of(empty_database)
     assert before["jining_reportedfigure"][0] == 24
+    old = run_python(empty_database, CONTENT_TYPES_AND_PERMISSIONS)
+    old_types, old_permissions = old["content_types"], old["permissions"]
 
     manage(empty_database, "migrate", "--noinput", "-v0")
 
     after = digests_of(empty_database)
-    changed = {table for table in before.keys() | after.keys() if before.get(table) != after.get(table)}
+    changed = {table for table in before if before[table] != after.get(table)}
     # The moved models' content types are relabelled in place (same ids, so every permission, group
-    # and admin log entry still points at them); no other row of any table changes.
-    assert changed == {"django_content_type"}
-    assert after["django_content_type"][0] == before["django_content_type"][0]
+    # and admin log entry still points at them); models added since get content types and
+    # permissions of their own, and their tables start empty. No other row of any table changes.
+    assert changed == {"django_content_type", "auth_permission"}
+    assert all(after[table][0] == 0 for table in after.keys() - before.keys())
+    kept = run_python(empty_database, CONTENT_TYPES_AND_PERMISSIONS)
+    for pk, label in old_types.items():
+        assert tuple(kept["content_types"][pk]) == RELABELLED.get(tuple(label), tuple(label))
+    assert old_permissions.items() <= kept["permissions"].items()
     state = run_python(empty_database, FIGURES_AND_RIGHTS)
     assert state["figures"] == current_article_figures()
     assert {key: state[key] for key in ("content_types", "partners")} == expected_rights()
