@@ -18,7 +18,7 @@ from entrepreneurs.models import (
 )
 from events.models import Attendance, Event, EventKind, EventSeries, Segment
 from incubators.models import Designation, Facility, Incubator, Residency, Service
-from jining.models import ApiToken, Job, Organisation, Programme, Source
+from jining.models import ApiToken, Job, JobFile, JobFileChunk, Organisation, Programme, Source
 from jining.validators import id_card_check_char, uscc_check_char
 from overview.models import ReportedFigure, StatsSnapshot
 
@@ -303,3 +303,23 @@ class JobFactory(factory.django.DjangoModelFactory):
     started = factory.LazyFunction(timezone.now)
     finished = factory.LazyFunction(timezone.now)
     result = factory.LazyFunction(lambda: {"rows": 3})
+
+
+class JobFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JobFile
+
+    job = factory.SubFactory(JobFactory)
+    role = JobFile.Role.OUTPUT
+    name = "导出.csv"
+    content_type = "text/csv"
+    complete = True
+
+
+class JobFileChunkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JobFileChunk
+
+    file = factory.SubFactory(JobFileFactory)
+    seq = factory.Sequence(int)
+    data = b"x"

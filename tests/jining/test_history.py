@@ -8,14 +8,15 @@ from entrepreneurs.models import Entrepreneur
 from events.models import Attendance
 from events.services import attendance_add_many
 from jining.history import HistoryAdmin
-from jining.models import ApiToken, Organisation, PartnerAccount, User
+from jining.models import ApiToken, Job, Organisation, PartnerAccount, User
 from overview.models import StatsSnapshot
 from tests import factories
 from tests.admin_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
-NOT_TRACKED = {User, ApiToken, PartnerAccount, StatsSnapshot}  # StatsSnapshot: derived, recomputed
+# StatsSnapshot: derived, recomputed; Job: work in progress, not a record.
+NOT_TRACKED = {User, ApiToken, PartnerAccount, StatsSnapshot, Job}
 
 
 def url(obj, view, *args):

@@ -9,8 +9,8 @@ import importlib
 import pytest
 from django.apps import apps
 
-from tests.constraints import assert_unique_constraint, case, constraint_names
-from tests.factories import SourceFactory
+from tests.constraints import assert_check_constraint, assert_unique_constraint, case, constraint_names
+from tests.factories import JobFactory, JobFileChunkFactory, JobFileFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,27 @@ UNIQUE_CASES = [
         {"publisher": "乌兰察布日报"},
         id="source_unique_publication-other-publisher",
     ),
+    # A system job (no user) waits once; running ones and users' jobs are not limited.
+    case(
+        JobFactory,
+        "jining_job_one_waiting_system_job",
+        {"user": None, "state": "queued"},
+        {"state": "running"},
+    ),
+    case(JobFileFactory, "jining_jobfile_one_per_role", {}, {"role": "rejected"}),
+    case(JobFileChunkFactory, "jining_jobfilechunk_seq", {}, {"seq": 999}),
 ]
 
-TESTED_CONSTRAINTS = constraint_names(UNIQUE_CASES)
+CHECK_CASES = [
+    case(JobFactory, "jining_job_done_within_total", {"done": 4, "total": 3}, {"done": 3, "total": 3}),
+]
+
+TESTED_CONSTRAINTS = constraint_names(UNIQUE_CASES) | constraint_names(CHECK_CASES)
+
+
+@pytest.mark.parametrize(("model_factory", "name", "bad", "good"), CHECK_CASES)
+def test_check_constraint(model_factory, name, bad, good):
+    assert_check_constraint(model_factory, name, bad, good)
 
 
 @pytest.mark.parametrize(("model_factory", "name", "first", "varied"), UNIQUE_CASES)
