@@ -1,4 +1,5 @@
-"""The program's headline figures beside what the tracked records add up to, computed by the database.
+"""The program's headline figures beside what the tracked records add up to, and the dashboard's
+series: computed together (``stats_refresh``) by the database and stored in the one ``StatsSnapshot`` row.
 
 ``tracked`` of a ReportedFigure adds up the records of the same scope: the figure's incubator (with
 its parts, e.g. the base inside a market), event series or event, or every record for district- and
@@ -34,9 +35,17 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from entrepreneurs.models import Enterprise, EnterpriseFigure, Entrepreneur, Financing, SupportMeasure
+from entrepreneurs.models import (
+    Enterprise,
+    EnterpriseFigure,
+    Entrepreneur,
+    Financing,
+    SpecialGroup,
+    SupportMeasure,
+)
 from events.models import Attendance, Event, EventSeries
 from incubators.models import Incubator, Residency
+from overview import series
 from overview.models import ReportedFigure, StatsSnapshot
 from overview.tallies import WIDE, ScopeKey, Window, tally
 
@@ -133,7 +142,7 @@ def tracked_totals(tallies):
 
 
 def _compute(figures):
-    """``(tracked per figure id, tracked totals)``, read from the records now."""
+    """``(tracked per figure id, tracked totals, dashboard series)``, read from the records now."""
     figures = list(figures)
     jobs = {
         figure.pk: (tracker.method, ScopeKey.of(figure), Window.of(figure))
@@ -144,24 +153,25 @@ def _compute(figures):
     tracked = {figure.pk: None for figure in figures}
     for pk, (method, key, window) in jobs.items():
         tracked[pk] = getattr(tallies, method)(key, window)
-    return tracked, tracked_totals(tallies)
+    return tracked, tracked_totals(tallies), series.dashboard_series(tallies)
 
 
 def compute_stats():
-    """``{"figures": [...], "tracked_totals": {...}}`` computed now, without the snapshot; each figure
-    with ``tracked`` and ``tracked_basis``."""
+    """``{"figures": [...], "tracked_totals": {...}, "dashboard": {...}}`` computed now, without the
+    snapshot; each figure with ``tracked`` and ``tracked_basis``."""
     figures = list(ReportedFigure.objects.select_related("incubator", "event_series", "event", "source"))
-    tracked, totals = _compute(figures)
+    tracked, totals, dashboard = _compute(figures)
     for figure in figures:
         figure.tracked, figure.tracked_basis = tracked[figure.pk], tracked_basis(figure)
-    return {"figures": figures, "tracked_totals": totals}
+    return {"figures": figures, "tracked_totals": totals, "dashboard": dashboard}
 
 
 # --- the snapshot ---
 
 #: Every model whose rows the stats count, or whose fields decide what a figure's scope holds
-#: (an incubator's parts and kind, an event series' host): a write to any of them marks the snapshot
-#: stale. Attendance is also ``Event.attendees``' table (``m2m_changed``).
+#: (an incubator's parts and kind, an event series' host) or what the dashboard shows (special
+#: groups): a write to any of them marks the snapshot stale. Attendance is also ``Event.attendees``'
+#: table, and special-group memberships are ``Entrepreneur.special_groups``' (``m2m_changed``).
 COUNTED_MODELS = (
     ReportedFigure,
     Incubator,
@@ -174,7 +184,9 @@ COUNTED_MODELS = (
     EventSeries,
     Event,
     Attendance,
+    SpecialGroup,
 )
+COUNTED_M2M = {"attendees": Event.attendees.through, "special_groups": Entrepreneur.special_groups.through}
 
 
 def _encode(value):
@@ -233,18 +245,27 @@ def connect_signals():
         uid = f"overview.stats.{model._meta.label_lower}"
         post_save.connect(_records_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_records_changed, sender=model, dispatch_uid=f"{uid}.delete")
-    attendees = Event.attendees.through
-    m2m_changed.connect(_records_changed, sender=attendees, dispatch_uid="overview.stats.attendees")
+    for name, through in COUNTED_M2M.items():
+        m2m_changed.connect(_records_changed, sender=through, dispatch_uid=f"overview.stats.{name}")
 
 
 _UNREAD = object()
-STORED_FIELDS = ("computed_at", "duration_ms", "tracked", "tracked_totals", "changes_seen", "trigger")
+STORED_FIELDS = (
+    "computed_at",
+    "duration_ms",
+    "tracked",
+    "tracked_totals",
+    "dashboard",
+    "changes_seen",
+    "trigger",
+)
 #: Only what ``_compute`` reads of a figure.
 FIGURE_FIELDS = ("id", "measure", "scope", "incubator", "event_series", "event", "period_start", "as_of")
 
 
 def stats_refresh(*, trigger="", current=_UNREAD):
-    """Compute the stats now and store them as the snapshot; return it (not re-read).
+    """Compute the stats and the dashboard's series now and store them as the snapshot; return it
+    (not re-read).
 
     ``current`` is the snapshot row as the caller read it (None: there was none), to save a query. Its
     ``changes`` counter is read before any record is, so a write that commits during the computation
@@ -256,13 +277,14 @@ def stats_refresh(*, trigger="", current=_UNREAD):
         current = StatsSnapshot.objects.filter(pk=StatsSnapshot.SINGLE_ROW).first()
     seen = current.changes if current else 0
     started, clock = timezone.now(), time.monotonic()
-    tracked, totals = _compute(ReportedFigure.objects.order_by().only(*FIGURE_FIELDS))
+    tracked, totals, dashboard = _compute(ReportedFigure.objects.order_by().only(*FIGURE_FIELDS))
     snapshot = StatsSnapshot(
         pk=StatsSnapshot.SINGLE_ROW,
         computed_at=started,
         duration_ms=round((time.monotonic() - clock) * 1000),
         tracked={str(pk): _encode(value) for pk, value in tracked.items()},
         tracked_totals={name: _encode(value) for name, value in totals.items()},
+        dashboard=dashboard,
         changes=seen,
         changes_seen=seen,
         trigger=trigger[:150],
@@ -291,8 +313,9 @@ def _needs_refresh(snapshot, figures):
 
 def current_stats(*, figures=None, trigger="api"):
     """What StatsSerializer renders: the reported ``figures`` (all, or the given queryset, with their
-    briefs joined), each with ``tracked`` and ``tracked_basis``; ``tracked_totals``; ``computed_at``
-    and ``stale``. From the snapshot: 2 queries when it is usable, else recomputed first."""
+    briefs joined), each with ``tracked`` and ``tracked_basis``; ``tracked_totals``; ``computed_at``;
+    ``stale``; the stored ``dashboard`` series (None if a computation before them stored the snapshot).
+    From the snapshot: 2 queries when it is usable, else recomputed first."""
     queryset = ReportedFigure.objects.all() if figures is None else figures
     snapshot = StatsSnapshot.objects.filter(pk=StatsSnapshot.SINGLE_ROW).first()
     rows = list(queryset.select_related("incubator", "event_series", "event", "source"))
@@ -307,4 +330,5 @@ def current_stats(*, figures=None, trigger="api"):
         "tracked_totals": {name: _decode(value) for name, value in snapshot.tracked_totals.items()},
         "computed_at": snapshot.computed_at,
         "stale": stale,
+        "dashboard": snapshot.dashboard,
     }

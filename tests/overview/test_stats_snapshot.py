@@ -3,6 +3,7 @@ STATS_MAX_STALENESS, a new figure or ``refresh_stats`` recompute it."""
 
 import datetime
 import io
+import json
 import logging
 from contextlib import contextmanager
 from decimal import Decimal
@@ -88,6 +89,8 @@ def test_the_snapshot_holds_what_the_live_computation_gives(figures, partner_cli
     stored = snapshot()
     assert stored.tracked[str(figures["financing"].pk)] in {"150", "150.00"}  # a string: exact decimals
     assert stored.trigger == "api" and stored.stale_since is None
+    assert stored.dashboard == json.loads(json.dumps(live["dashboard"]))  # JSON-safe as computed
+    assert stored.dashboard["headline"]["financing_total"] in {"150", "150.00"}
 
 
 def test_a_fresh_snapshot_is_served_in_five_queries(figures, partner_client, django_assert_num_queries):
@@ -317,8 +320,31 @@ def test_the_dashboard_serves_the_snapshot(figures, django_assert_num_queries):
     with django_assert_num_queries(2):  # snapshot, figures
         rows = dashboard.reported_figures()
     assert [row["tracked"] for row in rows if row["label"] == "实现融资"] == ["150"]  # not 1,150
-    context = dashboard.dashboard_context()
+    with django_assert_num_queries(2):
+        context = dashboard.dashboard_context()
     assert context["stats_computed_at"] == snapshot().computed_at and context["stats_stale"] is False
+    tiles = {label: value for label, value, _unit in context["headline_counts"]}
+    assert tiles[gettext("Financing recorded")] == Decimal("150")  # not 1,150: as stored
+
+
+def test_a_stale_dashboard_is_served_as_stored(figures, committed, django_assert_num_queries):
+    stats.stats_refresh()
+    with committed():
+        factories.FinancingFactory(amount=Decimal("1000.00"))
+    with django_assert_num_queries(2):
+        context = dashboard.dashboard_context()
+    assert context["stats_stale"] is True and context["dashboard_computed"] is True
+    tiles = {label: value for label, value, _unit in context["headline_counts"]}
+    assert tiles[gettext("Financing recorded")] == Decimal("150")
+
+
+def test_a_snapshot_from_before_the_dashboard_series_says_so(figures, admin_client):
+    stats.stats_refresh()
+    StatsSnapshot.objects.update(dashboard=None)  # as migrated from the earlier version
+    page = admin_client.get(reverse("admin:index")).text
+    assert gettext("The dashboard has not been computed yet.") in page
+    assert gettext("Reported figures beside the tracked records") in page  # the figures are shown
+    assert snapshot().dashboard is None
 
 
 def test_the_dashboard_shows_when_and_offers_a_refresh_to_editors(figures):
