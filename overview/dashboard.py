@@ -3,8 +3,7 @@ figures beside what the records add up to.
 
 Nothing here counts records: the counts and series are those the last stats computation stored in
 the snapshot (``overview.series``, ``overview.stats.stats_refresh``), shown with the time they were
-computed; only the reported figures themselves are read live. Two queries, whatever the data size
-(when the snapshot is usable; see ``overview.stats.current_stats``).
+computed; only the reported figures themselves are read live. Two queries, whatever the data size.
 """
 
 from decimal import Decimal
@@ -16,14 +15,14 @@ from jining.formatting import format_number
 from overview import charts
 from overview.admin import figure_text
 from overview.models import ReportedFigure
-from overview.stats import current_stats
+from overview.stats import NEVER_COMPUTED, current_stats
 
 
 def figure_stats():
     """The reported figures beside what the records add up to, and the stored dashboard series
-    (``overview.stats.current_stats``: 2 queries, or the computation first when records changed)."""
+    (``overview.stats.current_stats``: 2 queries)."""
     ordered = ReportedFigure.objects.order_by("scope", "scope_name", "measure", "id")
-    return current_stats(figures=ordered, trigger="admin dashboard")
+    return current_stats(figures=ordered)
 
 
 def reported_figures(stats=None):
@@ -97,10 +96,11 @@ def dashboard_context() -> dict:
     """Everything the admin index template needs, charts already rendered as SVG (2 queries)."""
     stats = figure_stats()
     data = stats["dashboard"]
+    computed = stats["computed_at"] != NEVER_COMPUTED
     return {
         "headline_counts": [] if data is None else headline_counts(data["headline"]),
         "reported_figures": reported_figures(stats),
-        "stats_computed_at": stats["computed_at"],
+        "stats_computed_at": stats["computed_at"] if computed else None,
         "stats_stale": stats["stale"],
         "dashboard_computed": data is not None,
         "charts": [] if data is None else chart_list(data),

@@ -166,7 +166,7 @@ class StatsSnapshot(models.Model):
     """The last computation of the program stats (``/api/v1/stats/`` and the admin dashboard): one row.
 
     Computing ``tracked`` for every reported figure and the dashboard's series takes seconds at
-    province scale, so they are stored here, shared by every worker, and served from here (see
+    province scale, so they are stored here, shared by every worker, and read from here only (see
     ``overview/stats.py``). Each committed write to a record the stats count adds one to ``changes``
     and sets ``stale_since``; a computation stores the value of ``changes`` it started from in
     ``changes_seen``.

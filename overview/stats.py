@@ -1,5 +1,5 @@
 """The program's headline figures beside what the tracked records add up to, and the dashboard's
-series: computed together (``stats_refresh``) by the database and stored in the one ``StatsSnapshot`` row.
+series: computed together (``stats_refresh``), stored in the one ``StatsSnapshot`` row, read from there.
 
 ``tracked`` of a ReportedFigure adds up the records of the same scope: the figure's incubator (with
 its parts, e.g. the base inside a market), event series or event, or every record for district- and
@@ -9,16 +9,13 @@ counterpart among the records (migrant workers, jobs created...) get ``tracked =
 are read by one grouped aggregate query per table (``overview.tallies``), then added up per figure
 in Python: a fixed number of queries, however many figures there are.
 
-At province scale that still takes a second or more, so the result is kept in the one
-``StatsSnapshot`` row, shared by every worker, and served from there (``current_stats``):
-
 * every committed write to a record the stats count (``COUNTED_MODELS``, signals connected in
   ``OverviewConfig.ready``) marks the snapshot stale with one small UPDATE, after its transaction
-  commits (so the mark never waits on, or holds, a lock for the length of a long import);
-* a read serves a fresh snapshot as is (2 queries), and a stale one for up to
-  ``settings.STATS_MAX_STALENESS`` seconds; older, missing, or lacking a figure that exists now, it
-  is recomputed (``stats_refresh``), stored and served;
-* ``manage.py refresh_stats`` (cron) and the admin recompute it on demand.
+  commits (so the mark never waits on, or holds, a lock for the length of a long import), then
+  calls ``request_refresh``;
+* a read (``current_stats``: the API, the dashboard) never computes: it serves the snapshot as
+  stored, saying whether it is stale;
+* ``manage.py refresh_stats`` (cron), the admin and ``request_refresh`` recompute it.
 """
 
 import datetime
@@ -53,6 +50,9 @@ logger = logging.getLogger(__name__)
 
 Measure = ReportedFigure.Measure
 Scope = ReportedFigure.Scope
+
+#: ``computed_at`` served before the first computation: the numbers (null, 0) count no record.
+NEVER_COMPUTED = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -126,8 +126,21 @@ def tracked_basis(figure):
     return tracker.basis if tracker else None
 
 
+TOTALS = (
+    "incubators",
+    "entrepreneurs",
+    "enterprises",
+    "residencies",
+    "events",
+    "attendance_person_times",
+    "support_measures",
+    "financing_count",
+    "financing_total",
+)
+
+
 def tracked_totals(tallies):
-    """What the records in the system add up to overall."""
+    """What the records in the system add up to overall (the keys of ``TOTALS``)."""
     return {
         "incubators": len(tallies.incubators),
         "entrepreneurs": sum(tallies.returnees.values()),
@@ -198,6 +211,14 @@ def _decode(value):
     return Decimal(value) if isinstance(value, str) else value
 
 
+def request_refresh():
+    """Ask for the snapshot to be recomputed: called once per committed transaction that changed
+    counted records, after marking it stale. For now it recomputes at once, in the writing process,
+    when ``settings.STATS_REFRESH_ON_WRITE`` is true; otherwise cron (``refresh_stats``) or staff do."""
+    if settings.STATS_REFRESH_ON_WRITE:
+        stats_refresh(trigger="write")
+
+
 def _marker(using):
     """The on-commit callback that marks the snapshot of database ``using`` stale (one per alias)."""
 
@@ -209,6 +230,8 @@ def _marker(using):
             )
         except DatabaseError:  # no table yet (migrate, loaddata into an older schema): nothing to mark
             logger.debug("Stats snapshot not marked stale: no table.", exc_info=True)
+            return
+        request_refresh()
 
     return mark_stats_stale
 
@@ -218,7 +241,8 @@ _PENDING = "_jining_stats_mark_pending"
 
 
 def stats_mark_stale(*, using=DEFAULT_DB_ALIAS):
-    """Mark the snapshot stale when the current transaction commits (at once outside a transaction).
+    """Mark the snapshot stale when the current transaction commits (at once outside a transaction),
+    then ``request_refresh()``.
 
     One UPDATE per transaction, however many rows it writes: while a mark is queued in the
     transaction's on-commit list, later writes add none. Django replaces that list (an attribute of
@@ -300,35 +324,33 @@ def stats_refresh(*, trigger="", current=_UNREAD):
     return snapshot
 
 
-def _needs_refresh(snapshot, figures):
-    if snapshot is None:
-        return True
-    if any(str(figure.pk) not in snapshot.tracked for figure in figures):
-        return True
-    if snapshot.stale_since is None:
-        return False
-    age = timezone.now() - snapshot.stale_since
-    return age >= datetime.timedelta(seconds=settings.STATS_MAX_STALENESS)
+def current_stats(*, figures=None):
+    """What StatsSerializer renders, read from the snapshot and never computed (2 queries): the
+    reported ``figures`` (all, or the given queryset, with their briefs joined), each with ``tracked``
+    and ``tracked_basis``; ``tracked_totals``; ``computed_at``; ``stale``; and the ``dashboard``
+    series as stored (None until a computation stores them).
 
-
-def current_stats(*, figures=None, trigger="api"):
-    """What StatsSerializer renders: the reported ``figures`` (all, or the given queryset, with their
-    briefs joined), each with ``tracked`` and ``tracked_basis``; ``tracked_totals``; ``computed_at``;
-    ``stale``; the stored ``dashboard`` series (None if a computation before them stored the snapshot).
-    From the snapshot: 2 queries when it is usable, else recomputed first."""
+    ``stale`` is true when records changed since the computation, or a figure is newer than it
+    (``tracked`` null). Before the first computation every ``tracked`` is null, the totals are 0,
+    ``computed_at`` is ``NEVER_COMPUTED`` and ``stale`` is true.
+    """
     queryset = ReportedFigure.objects.all() if figures is None else figures
     snapshot = StatsSnapshot.objects.filter(pk=StatsSnapshot.SINGLE_ROW).first()
     rows = list(queryset.select_related("incubator", "event_series", "event", "source"))
-    stale = snapshot is not None and snapshot.stale_since is not None
-    if _needs_refresh(snapshot, rows):
-        snapshot, stale = stats_refresh(trigger=trigger, current=snapshot), False
+    stored = snapshot.tracked if snapshot else {}
     for figure in rows:
-        figure.tracked = _decode(snapshot.tracked.get(str(figure.pk)))
+        figure.tracked = _decode(stored.get(str(figure.pk)))
         figure.tracked_basis = tracked_basis(figure)
+    if snapshot is None:
+        totals = dict.fromkeys(TOTALS, 0)
+    else:
+        totals = {name: _decode(value) for name, value in snapshot.tracked_totals.items()}
     return {
         "figures": rows,
-        "tracked_totals": {name: _decode(value) for name, value in snapshot.tracked_totals.items()},
-        "computed_at": snapshot.computed_at,
-        "stale": stale,
-        "dashboard": snapshot.dashboard,
+        "tracked_totals": totals,
+        "computed_at": snapshot.computed_at if snapshot else NEVER_COMPUTED,
+        "stale": snapshot is None
+        or snapshot.stale_since is not None
+        or any(str(figure.pk) not in stored for figure in rows),
+        "dashboard": snapshot.dashboard if snapshot else None,
     }
