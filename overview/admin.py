@@ -121,6 +121,7 @@ class StatsSnapshotAdmin(admin.ModelAdmin):
         "trigger",
         "tracked_totals",
         "tracked",
+        "dashboard",
     )
     readonly_fields = fields
     refresh_template = "admin/overview/statssnapshot/refresh.html"
