@@ -415,8 +415,8 @@ def report(rows, admin, http, context) -> str:
         )
     lines += [
         "",
-        f"Stats: the endpoint reads the stored snapshot; recomputing it from every record (after records "
-        f"change, at most once per `STATS_MAX_STALENESS`, or by `manage.py refresh_stats`) took "
+        f"Stats: the endpoint reads the stored snapshot, never recomputed by a read; recomputing it "
+        f"from every record with the dashboard's series (`manage.py refresh_stats`) took "
         f"{context['stats_seconds']:.1f} s.",
     ]
     soak = http.get("soak")

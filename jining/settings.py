@@ -284,8 +284,10 @@ API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
 API_MAX_QUERY_STRING = env.int("API_MAX_QUERY_STRING", default=8192)  # characters
 API_COUNT_CACHE_FROM = env.int("API_COUNT_CACHE_FROM", default=10_000)  # rows; smaller counts are exact
 API_COUNT_CACHE_SECONDS = env.int("API_COUNT_CACHE_SECONDS", default=60)  # how long a large count is reused
-# Seconds a stale stats snapshot (/api/v1/stats/, the dashboard) is still served before a read recomputes it.
-STATS_MAX_STALENESS = env.int("STATS_MAX_STALENESS", default=60)
+# Queue a background recompute of the stats snapshot (/api/v1/stats/, the dashboard) after every
+# committed change to counted records (overview.stats.request_refresh; at most one waits); reads
+# never recompute it. Tests turn it off (pyproject.toml) so that a write leaves the snapshot stale.
+STATS_REFRESH_ON_WRITE = env.bool("STATS_REFRESH_ON_WRITE", default=True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

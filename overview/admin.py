@@ -103,7 +103,7 @@ class ReportedFigureAdmin(SpreadsheetExportMixin, HistoryAdmin):
 #: Who may recompute the stats snapshot (the dashboard's button, ``StatsSnapshotAdmin``'s add page):
 #: staff who may change reported figures, i.e. the bureau editors and superusers. A refresh changes
 #: no program data, but at province scale it keeps the database busy for seconds, and view-only staff
-#: write nothing through the admin; the snapshot refreshes itself anyway (``STATS_MAX_STALENESS``).
+#: write nothing through the admin; ``refresh_stats`` (cron) recomputes the snapshot anyway.
 STATS_REFRESH_PERMISSION = "overview.change_reportedfigure"
 
 
@@ -123,6 +123,7 @@ class StatsSnapshotAdmin(admin.ModelAdmin):
         "trigger",
         "tracked_totals",
         "tracked",
+        "dashboard",
     )
     readonly_fields = fields
     refresh_template = "admin/overview/statssnapshot/refresh.html"

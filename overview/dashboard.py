@@ -1,108 +1,28 @@
-"""What the admin index shows: headline counts and the charts of a bureau report.
+"""What the admin index shows: headline counts, the charts of a bureau report, and the reported
+figures beside what the records add up to.
 
-Every number comes from a database aggregate (a fixed number of queries whatever the data size); the
-reported figures' tracked values come from the stats snapshot (``overview.stats``), shown with the time
-they were computed.
+Nothing here counts records: the counts and series are those the last stats computation stored in
+the snapshot (``overview.series``, ``overview.stats.stats_refresh``), shown with the time they were
+computed; only the reported figures themselves are read live. Two queries, whatever the data size.
 """
 
-from django.db.models import Count, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
-from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup
-from events.models import Attendance, Event
-from incubators.models import Incubator, Residency
+from entrepreneurs.models import Financing
 from jining.formatting import format_number
 from overview import charts
 from overview.admin import figure_text
 from overview.models import ReportedFigure
-from overview.stats import current_stats
-
-
-def headline_counts() -> list[tuple[str, object, str]]:
-    """(label, value, unit) for the tiles at the top of the dashboard."""
-    financing = Financing.objects.aggregate(total=Sum("amount"), n=Count("id"))
-    return [
-        (_("Entrepreneurs"), Entrepreneur.objects.count(), _("people")),
-        (_("Enterprises"), Enterprise.objects.count(), _("enterprises")),
-        (
-            _("Current incubator residents"),
-            Residency.objects.current().count(),
-            _("residents"),
-        ),
-        (_("Events"), Event.objects.count(), _("events")),
-        (_("Attendance"), Attendance.objects.count(), _("person-times")),
-        (_("Financing recorded"), financing["total"] or 0, _("yuan")),
-    ]
-
-
-def returnees_by_year():
-    rows = (
-        Entrepreneur.objects.filter(return_year__isnull=False)
-        .values("return_year")
-        .annotate(n=Count("id"))
-        .order_by("return_year")
-    )
-    return [(str(r["return_year"]), r["n"]) for r in rows]
-
-
-def financing_by_year_and_kind():
-    rows = (
-        Financing.objects.annotate(year=ExtractYear("date"))
-        .values("year", "kind")
-        .annotate(total=Sum("amount"))
-        .order_by("year", "kind")
-    )
-    years = sorted({r["year"] for r in rows})
-    kinds = [k for k in Financing.Kind if any(r["kind"] == k for r in rows)]
-    table = {(r["year"], r["kind"]): r["total"] for r in rows}
-    return [str(y) for y in years], [(k.label, [table.get((y, k.value), 0) for y in years]) for k in kinds]
-
-
-def events_and_attendance_by_month(limit=12):
-    events = dict(
-        Event.objects.filter(start_date__isnull=False)
-        .annotate(month=TruncMonth("start_date"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .values_list("month", "n")
-    )
-    attendance = dict(
-        Attendance.objects.filter(event__start_date__isnull=False)
-        .annotate(month=TruncMonth("event__start_date"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .values_list("month", "n")
-    )
-    months = sorted(set(events) | set(attendance))[-limit:]
-    labels = [f"{m:%Y-%m}" for m in months]
-    return labels, [
-        (_("events"), [events.get(m, 0) for m in months]),
-        (_("attendance (person-times)"), [attendance.get(m, 0) for m in months]),
-    ]
-
-
-def enterprises_per_incubator():
-    rows = (
-        Incubator.objects.with_resident_count()
-        .filter(resident_count__gt=0)
-        .order_by("-resident_count", "name")
-        .values_list("name", "resident_count")
-    )
-    return list(rows[:15])
-
-
-def special_group_shares():
-    total = Entrepreneur.objects.count()
-    rows = SpecialGroup.objects.with_member_count().order_by("id").values_list("name", "member_count")
-    return [(name, round(100 * n / total, 1) if total else 0) for name, n in rows]
+from overview.stats import NEVER_COMPUTED, current_stats
 
 
 def figure_stats():
-    """The reported figures beside what the records add up to, from the stats snapshot
-    (``overview.stats.current_stats``: 2 queries, or the computation first when records changed)."""
+    """The reported figures beside what the records add up to, and the stored dashboard series
+    (``overview.stats.current_stats``: 2 queries)."""
     ordered = ReportedFigure.objects.order_by("scope", "scope_name", "measure", "id")
-    return current_stats(figures=ordered, trigger="admin dashboard")
+    return current_stats(figures=ordered)
 
 
 def reported_figures(stats=None):
@@ -120,34 +40,68 @@ def reported_figures(stats=None):
     ]
 
 
-def dashboard_context() -> dict:
-    """Everything the admin index template needs, charts already rendered as SVG."""
+def headline_counts(headline) -> list[tuple[str, object, str]]:
+    """(label, value, unit) for the tiles at the top of the dashboard."""
+    return [
+        (_("Entrepreneurs"), headline["entrepreneurs"], _("people")),
+        (_("Enterprises"), headline["enterprises"], _("enterprises")),
+        (_("Current incubator residents"), headline["current_residents"], _("residents")),
+        (_("Events"), headline["events"], _("events")),
+        (_("Attendance"), headline["attendance"], _("person-times")),
+        (_("Financing recorded"), Decimal(headline["financing_total"]), _("yuan")),
+    ]
+
+
+def financing_stacks(financing):
+    """The stored financing series as chart stacks: (kind label, [Decimal per year])."""
+    labels = dict(Financing.Kind.choices)
+    return [
+        (labels.get(kind, kind), [Decimal(value) for value in values]) for kind, values in financing["kinds"]
+    ]
+
+
+def chart_list(data):
+    """(title, SVG) for each chart of the stored series."""
     none = _("No records yet.")
-    years, stacks = financing_by_year_and_kind()
-    months, month_stacks = events_and_attendance_by_month()
+    financing = data["financing_by_year_and_kind"]
+    months = data["events_and_attendance_by_month"]
+    month_stacks = [(_("events"), months["events"]), (_("attendance (person-times)"), months["attendance"])]
+    return [
+        (
+            _("Returnees by year of return"),
+            charts.horizontal_bars(data["returnees_by_year"], empty_text=none),
+        ),
+        (
+            _("Financing by year and type (yuan)"),
+            charts.stacked_columns(
+                financing["years"], financing_stacks(financing), unit=_("yuan"), empty_text=none
+            ),
+        ),
+        (
+            _("Events and attendance by month"),
+            charts.stacked_columns(months["months"], month_stacks, empty_text=none),
+        ),
+        (
+            _("Current residents per incubator"),
+            charts.horizontal_bars(data["residents_per_incubator"], empty_text=none),
+        ),
+        (
+            _("Share of entrepreneurs in special groups (%)"),
+            charts.horizontal_bars(data["special_group_shares"], unit="%", empty_text=none),
+        ),
+    ]
+
+
+def dashboard_context() -> dict:
+    """Everything the admin index template needs, charts already rendered as SVG (2 queries)."""
     stats = figure_stats()
+    data = stats["dashboard"]
+    computed = stats["computed_at"] != NEVER_COMPUTED
     return {
-        "headline_counts": headline_counts(),
+        "headline_counts": [] if data is None else headline_counts(data["headline"]),
         "reported_figures": reported_figures(stats),
-        "stats_computed_at": stats["computed_at"],
+        "stats_computed_at": stats["computed_at"] if computed else None,
         "stats_stale": stats["stale"],
-        "charts": [
-            (_("Returnees by year of return"), charts.horizontal_bars(returnees_by_year(), empty_text=none)),
-            (
-                _("Financing by year and type (yuan)"),
-                charts.stacked_columns(years, stacks, unit=_("yuan"), empty_text=none),
-            ),
-            (
-                _("Events and attendance by month"),
-                charts.stacked_columns(months, month_stacks, empty_text=none),
-            ),
-            (
-                _("Current residents per incubator"),
-                charts.horizontal_bars(enterprises_per_incubator(), empty_text=none),
-            ),
-            (
-                _("Share of entrepreneurs in special groups (%)"),
-                charts.horizontal_bars(special_group_shares(), unit="%", empty_text=none),
-            ),
-        ],
+        "dashboard_computed": data is not None,
+        "charts": [] if data is None else chart_list(data),
     }

@@ -165,10 +165,11 @@ class ReportedFigure(TimeStampedModel):
 class StatsSnapshot(models.Model):
     """The last computation of the program stats (``/api/v1/stats/`` and the admin dashboard): one row.
 
-    Computing ``tracked`` for every reported figure takes seconds at province scale, so it is stored
-    here, shared by every worker, and served until records change (see ``overview/stats.py``). Each
-    committed write to a record the stats count adds one to ``changes`` and sets ``stale_since``; a
-    computation stores the value of ``changes`` it started from in ``changes_seen``.
+    Computing ``tracked`` for every reported figure and the dashboard's series takes seconds at
+    province scale, so they are stored here, shared by every worker, and read from here only (see
+    ``overview/stats.py``). Each committed write to a record the stats count adds one to ``changes``
+    and sets ``stale_since``; a computation stores the value of ``changes`` it started from in
+    ``changes_seen``.
     """
 
     SINGLE_ROW = 1  # the primary key of the one row; overview.stats reads and writes only that
@@ -187,6 +188,15 @@ class StatsSnapshot(models.Model):
     )
     tracked_totals = models.JSONField(
         _("tracked totals"), default=dict, help_text=_("Overall totals of the records (decimals as strings).")
+    )
+    dashboard = models.JSONField(
+        _("dashboard series"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The admin dashboard's headline counts and chart series (decimals as strings); empty until "
+            "a computation stores them."
+        ),
     )
     stale_since = models.DateTimeField(
         _("stale since"),

@@ -1,23 +1,21 @@
-"""The program's headline figures beside what the tracked records add up to, computed by the database.
+"""The program's headline figures beside what the tracked records add up to, and the dashboard's
+series: computed together (``stats_refresh``), stored in the one ``StatsSnapshot`` row, read from there.
 
-Every ReportedFigure is annotated, in ONE query, with ``tracked``: a CASE over (measure, scope) whose
-branches are correlated subqueries (SubqueryCount/SubquerySum) over the records of the same scope:
-the figure's incubator (with its parts, e.g. the base inside a market), event series or event, or
-every record for district- and city-wide figures. A figure with a period (``period_start``) only
-counts records dated within [period_start, as_of]; a cumulative figure counts every record, dated or not.
-Measures with no counterpart among the records (migrant workers, jobs created...) get ``tracked = null``.
-
-``tracked_totals`` adds one aggregate query per table: a fixed number of queries, however many
-figures there are. At province scale that still takes seconds, so the result is kept in the one
-``StatsSnapshot`` row, shared by every worker, and served from there (``current_stats``):
+``tracked`` of a ReportedFigure adds up the records of the same scope: the figure's incubator (with
+its parts, e.g. the base inside a market), event series or event, or every record for district- and
+city-wide figures. A figure with a period (``period_start``) only counts records dated within
+[period_start, as_of]; a cumulative figure counts every record, dated or not. Measures with no
+counterpart among the records (migrant workers, jobs created...) get ``tracked = null``. The records
+are read by one grouped aggregate query per table (``overview.tallies``), then added up per figure
+in Python: a fixed number of queries, however many figures there are.
 
 * every committed write to a record the stats count (``COUNTED_MODELS``, signals connected in
   ``OverviewConfig.ready``) marks the snapshot stale with one small UPDATE, after its transaction
-  commits (so the mark never waits on, or holds, a lock for the length of a long import);
-* a read serves a fresh snapshot as is (2 queries), and a stale one for up to
-  ``settings.STATS_MAX_STALENESS`` seconds; older, missing, or lacking a figure that exists now, it
-  is recomputed (``stats_refresh``), stored and served;
-* ``manage.py refresh_stats`` (cron) and the admin recompute it on demand.
+  commits (so the mark never waits on, or holds, a lock for the length of a long import), then
+  calls ``request_refresh``;
+* a read (``current_stats``: the API, the dashboard) never computes: it serves the snapshot as
+  stored, saying whether it is stale;
+* ``manage.py refresh_stats`` (cron), the admin and ``request_refresh`` recompute it.
 """
 
 import datetime
@@ -28,138 +26,38 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.models import (
-    Case,
-    Count,
-    DateField,
-    DateTimeField,
-    DecimalField,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Case, DateTimeField, F, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from entrepreneurs.models import Enterprise, EnterpriseFigure, Entrepreneur, Financing, SupportMeasure
-from events.models import Attendance, Event, EventKind, EventSeries
+from entrepreneurs.models import (
+    Enterprise,
+    EnterpriseFigure,
+    Entrepreneur,
+    Financing,
+    SpecialGroup,
+    SupportMeasure,
+)
+from events.models import Attendance, Event, EventSeries
 from incubators.models import Incubator, Residency
-from jining.aggregates import SubqueryCount, SubquerySum
+from overview import series
 from overview.models import ReportedFigure, StatsSnapshot
+from overview.tallies import WIDE, ScopeKey, Window, tally
 
 logger = logging.getLogger(__name__)
 
 Measure = ReportedFigure.Measure
 Scope = ReportedFigure.Scope
 
-EARLIEST = datetime.date(1, 1, 1)
-LATEST = datetime.date(9999, 12, 31)
-TRACKED_FIELD = DecimalField(max_digits=18, decimal_places=2)
-
-WIDE = (Scope.DISTRICT, Scope.CITY)  # all records of the program count
-PARK_KINDS = [Incubator.Kind.MAKER_SPACE, Incubator.Kind.INCUBATION_BASE, Incubator.Kind.PARK]
-
-
-def outer(name, depth=1):
-    """A reference to the figure row's column ``name`` from a subquery ``depth`` levels down."""
-    ref = OuterRef(name)
-    for _level in range(depth - 1):
-        ref = OuterRef(ref)
-    return ref
-
-
-def in_window(queryset, date_field):
-    """Records dated within the figure's window; undated records count only for cumulative figures."""
-    return queryset.alias(_dated=Coalesce(date_field, Value(EARLIEST), output_field=DateField())).filter(
-        _dated__gte=outer("window_start"), _dated__lte=outer("window_end")
-    )
-
-
-def incubator_q(path, depth=1):
-    """The record at ``path`` is the figure's incubator or one of its parts."""
-    ref = outer("incubator", depth)
-    return Q(**{path: ref}) | Q(**{f"{path}__parent": ref})
-
-
-def events_q(scope, prefix=""):
-    """Events (reached through ``prefix``, e.g. "event__") in the figure's scope."""
-    if scope in WIDE:
-        return Q()
-    if scope == Scope.INCUBATOR:
-        return incubator_q(f"{prefix}host_incubator") | incubator_q(f"{prefix}series__host_incubator")
-    if scope == Scope.EVENT_SERIES:
-        return Q(**{f"{prefix}series": outer("event_series")})
-    return Q(**{f"{prefix}id": outer("event")})
-
-
-def enterprises_q(scope, path="enterprise"):
-    """Records of enterprises resident (at any time) in the figure's incubator; all for wide scopes."""
-    if scope in WIDE:
-        return Q()
-    return Q(Exists(Residency.objects.filter(incubator_q("incubator", depth=2), enterprise=OuterRef(path))))
-
-
-# --- one function per kind of record: (scope) -> a subquery expression for the figure row ---
-
-
-def financing_sum(scope):
-    rows = Financing.objects.filter(enterprises_q(scope))
-    return SubquerySum(in_window(rows, "date"), "amount")
-
-
-def attendance_count(scope):
-    rows = Attendance.objects.filter(events_q(scope, "event__"))
-    return SubqueryCount(in_window(rows, "event__start_date"))
-
-
-def training_participants(scope):
-    rows = Attendance.objects.filter(events_q(scope, "event__"), event__kind=EventKind.TRAINING)
-    return SubqueryCount(in_window(rows, "event__start_date").values("entrepreneur").distinct())
-
-
-def event_count(scope):
-    return SubqueryCount(in_window(Event.objects.filter(events_q(scope)), "start_date"))
-
-
-def online_views(scope):
-    return SubquerySum(in_window(Event.objects.filter(events_q(scope)), "start_date"), "online_views")
-
-
-def residency_count(scope):
-    rows = Residency.objects.all() if scope in WIDE else Residency.objects.filter(incubator_q("incubator"))
-    return SubqueryCount(in_window(rows, "start_date"))
-
-
-def supported_enterprises(scope):
-    rows = SupportMeasure.objects.filter(enterprise__isnull=False)
-    if scope == Scope.INCUBATOR:
-        rows = rows.filter(incubator_q("incubator"))
-    return SubqueryCount(in_window(rows, "date").values("enterprise").distinct())
-
-
-def park_count(scope):
-    return SubqueryCount(Incubator.objects.filter(kind__in=PARK_KINDS))
-
-
-def online_sales(scope):
-    rows = EnterpriseFigure.objects.filter(
-        enterprises_q(scope),
-        measure=EnterpriseFigure.Measure.ONLINE_SALES,
-        year__gte=outer("window_start_year"),
-        year__lte=outer("window_end_year"),
-    )
-    return SubquerySum(rows, "value")
+#: ``computed_at`` served before the first computation: the numbers (null, 0) count no record.
+NEVER_COMPUTED = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
 class Tracker:
-    compute: object
+    method: str  # the overview.tallies.Tallies method that adds the records up
     scopes: tuple
     basis: str
 
@@ -171,110 +69,122 @@ PLACE_SCOPES = (*WIDE, Scope.INCUBATOR)
 #: What the records add up to for each measure, and for which scopes that comparison makes sense.
 TRACKERS = {
     Measure.FINANCING_AMOUNT: Tracker(
-        financing_sum, PLACE_SCOPES, _("Sum of financing recorded for enterprises resident in the scope.")
+        "financing_sum", PLACE_SCOPES, _("Sum of financing recorded for enterprises resident in the scope.")
     ),
     Measure.COACHING_PERSON_TIMES: Tracker(
-        attendance_count, ALL_SCOPES, _("Attendance records (person-times) at events in the scope.")
+        "attendance_count", ALL_SCOPES, _("Attendance records (person-times) at events in the scope.")
     ),
     Measure.ONSITE_PARTICIPANTS: Tracker(
-        attendance_count, ALL_SCOPES, _("Attendance records (person-times) at events in the scope.")
+        "attendance_count", ALL_SCOPES, _("Attendance records (person-times) at events in the scope.")
     ),
     Measure.TRAINING_PARTICIPANTS: Tracker(
-        training_participants,
+        "training_participants",
         ALL_SCOPES,
         _("Distinct entrepreneurs who attended training events in the scope."),
     ),
-    Measure.EVENTS_HELD: Tracker(event_count, EVENT_SCOPES, _("Events recorded in the scope.")),
-    Measure.SESSIONS_HELD: Tracker(event_count, EVENT_SCOPES, _("Events recorded in the scope.")),
-    Measure.ONLINE_VIEWS: Tracker(online_views, ALL_SCOPES, _("Sum of online views of events in the scope.")),
+    Measure.EVENTS_HELD: Tracker("event_count", EVENT_SCOPES, _("Events recorded in the scope.")),
+    Measure.SESSIONS_HELD: Tracker("event_count", EVENT_SCOPES, _("Events recorded in the scope.")),
+    Measure.ONLINE_VIEWS: Tracker(
+        "online_views", ALL_SCOPES, _("Sum of online views of events in the scope.")
+    ),
     Measure.PROJECTS_INCUBATED: Tracker(
-        residency_count, PLACE_SCOPES, _("Residencies recorded in the scope (incubator and its parts).")
+        "residency_count", PLACE_SCOPES, _("Residencies recorded in the scope (incubator and its parts).")
     ),
     Measure.ENTITIES_SETTLED: Tracker(
-        residency_count, PLACE_SCOPES, _("Residencies recorded in the scope (incubator and its parts).")
+        "residency_count", PLACE_SCOPES, _("Residencies recorded in the scope (incubator and its parts).")
     ),
     Measure.ENTITIES_SUPPORTED: Tracker(
-        supported_enterprises,
+        "supported_enterprises",
         PLACE_SCOPES,
         _("Distinct enterprises with a support measure recorded in the scope."),
     ),
     Measure.SMES_SERVED: Tracker(
-        supported_enterprises,
+        "supported_enterprises",
         PLACE_SCOPES,
         _("Distinct enterprises with a support measure recorded in the scope."),
     ),
     Measure.PARKS_BUILT: Tracker(
-        park_count, WIDE, _("Incubators recorded that are maker spaces, incubation bases or parks.")
+        "park_count", WIDE, _("Incubators recorded that are maker spaces, incubation bases or parks.")
     ),
     Measure.ONLINE_SALES: Tracker(
-        online_sales, PLACE_SCOPES, _("Sum of yearly online sales of enterprises resident in the scope.")
+        "online_sales_sum",
+        PLACE_SCOPES,
+        _("Sum of yearly online sales of enterprises resident in the scope."),
     ),
 }
 
 
-def tracked_expression():
-    """CASE (measure, scope) WHEN … THEN <subquery> … ELSE NULL, for ReportedFigure rows."""
-    whens = [
-        When(measure=measure, scope=scope, then=tracker.compute(scope))
-        for measure, tracker in TRACKERS.items()
-        for scope in tracker.scopes
-    ]
-    return Case(*whens, default=Value(None), output_field=TRACKED_FIELD)
-
-
-def figures_with_tracked(queryset=None):
-    """Reported figures, each annotated with ``tracked`` (one query)."""
-    queryset = ReportedFigure.objects.all() if queryset is None else queryset
-    window_end = Case(When(period_start__isnull=True, then=Value(LATEST)), default=F("as_of"))
-    return (
-        queryset.select_related("incubator", "event_series", "event", "source")
-        .annotate(
-            window_start=Coalesce("period_start", Value(EARLIEST), output_field=DateField()),
-            window_end=window_end,
-            window_start_year=ExtractYear(
-                Coalesce("period_start", Value(EARLIEST), output_field=DateField())
-            ),
-            window_end_year=ExtractYear(window_end),
-        )
-        .annotate(tracked=tracked_expression())
-    )
-
-
-def tracked_totals():
-    """What the records in the system add up to overall (one aggregate query per table)."""
-    financing = Financing.objects.aggregate(count=Count("id"), total=Sum("amount"))
-    return {
-        "incubators": Incubator.objects.count(),
-        "entrepreneurs": Entrepreneur.objects.count(),
-        "enterprises": Enterprise.objects.count(),
-        "residencies": Residency.objects.count(),
-        "events": Event.objects.count(),
-        "attendance_person_times": Attendance.objects.count(),
-        "support_measures": SupportMeasure.objects.count(),
-        "financing_count": financing["count"],
-        "financing_total": financing["total"] or 0,
-    }
+def tracker_of(figure):
+    """The Tracker of ``figure``'s measure, if one counts it for the figure's scope."""
+    tracker = TRACKERS.get(figure.measure)
+    return tracker if tracker and figure.scope in tracker.scopes else None
 
 
 def tracked_basis(figure):
     """Which records ``tracked`` adds up for ``figure`` (None when none count its measure)."""
-    tracker = TRACKERS.get(figure.measure)
-    return tracker.basis if tracker and figure.scope in tracker.scopes else None
+    tracker = tracker_of(figure)
+    return tracker.basis if tracker else None
+
+
+TOTALS = (
+    "incubators",
+    "entrepreneurs",
+    "enterprises",
+    "residencies",
+    "events",
+    "attendance_person_times",
+    "support_measures",
+    "financing_count",
+    "financing_total",
+)
+
+
+def tracked_totals(tallies):
+    """What the records in the system add up to overall (the keys of ``TOTALS``)."""
+    return {
+        "incubators": len(tallies.incubators),
+        "entrepreneurs": sum(tallies.returnees.values()),
+        "enterprises": tallies.enterprises,
+        "residencies": sum(row["total"] for row in tallies.residencies),
+        "events": len(tallies.events),
+        "attendance_person_times": sum(tallies.attendance.values()),
+        "support_measures": tallies.support_measures,
+        "financing_count": sum(row["n"] for row in tallies.financing),
+        "financing_total": sum(row["total"] for row in tallies.financing),
+    }
+
+
+def _compute(figures):
+    """``(tracked per figure id, tracked totals, dashboard series)``, read from the records now."""
+    figures = list(figures)
+    jobs = {
+        figure.pk: (tracker.method, ScopeKey.of(figure), Window.of(figure))
+        for figure in figures
+        if (tracker := tracker_of(figure))
+    }
+    tallies = tally(jobs.values())
+    tracked = {figure.pk: None for figure in figures}
+    for pk, (method, key, window) in jobs.items():
+        tracked[pk] = getattr(tallies, method)(key, window)
+    return tracked, tracked_totals(tallies), series.dashboard_series(tallies)
 
 
 def compute_stats():
-    """``{"figures": [...], "tracked_totals": {...}}`` computed now, without the snapshot."""
-    figures = list(figures_with_tracked())
-    for figure in figures:  # labels only: the numbers came from the database above
-        figure.tracked_basis = tracked_basis(figure)
-    return {"figures": figures, "tracked_totals": tracked_totals()}
+    """``{"figures": [...], "tracked_totals": {...}, "dashboard": {...}}`` computed now, without the
+    snapshot; each figure with ``tracked`` and ``tracked_basis``."""
+    figures = list(ReportedFigure.objects.select_related("incubator", "event_series", "event", "source"))
+    tracked, totals, dashboard = _compute(figures)
+    for figure in figures:
+        figure.tracked, figure.tracked_basis = tracked[figure.pk], tracked_basis(figure)
+    return {"figures": figures, "tracked_totals": totals, "dashboard": dashboard}
 
 
 # --- the snapshot ---
 
 #: Every model whose rows the stats count, or whose fields decide what a figure's scope holds
-#: (an incubator's parts and kind, an event series' host): a write to any of them marks the snapshot
-#: stale. Attendance is also ``Event.attendees``' table (``m2m_changed``).
+#: (an incubator's parts and kind, an event series' host) or what the dashboard shows (special
+#: groups): a write to any of them marks the snapshot stale. Attendance is also ``Event.attendees``'
+#: table, and special-group memberships are ``Entrepreneur.special_groups``' (``m2m_changed``).
 COUNTED_MODELS = (
     ReportedFigure,
     Incubator,
@@ -287,7 +197,9 @@ COUNTED_MODELS = (
     EventSeries,
     Event,
     Attendance,
+    SpecialGroup,
 )
+COUNTED_M2M = {"attendees": Event.attendees.through, "special_groups": Entrepreneur.special_groups.through}
 
 
 def _encode(value):
@@ -297,6 +209,17 @@ def _encode(value):
 
 def _decode(value):
     return Decimal(value) if isinstance(value, str) else value
+
+
+def request_refresh():
+    """Ask for the snapshot to be recomputed: called once per committed transaction that changed
+    counted records, after marking it stale. With ``settings.STATS_REFRESH_ON_WRITE`` (the default)
+    it queues one background recompute (at most one waits: ``overview.tasks``); the workers also
+    recompute on their schedule (``JOB_SCHEDULE``), and staff or ``refresh_stats`` on demand."""
+    if settings.STATS_REFRESH_ON_WRITE:
+        from overview.tasks import queue_stats_refresh  # tasks imports this module
+
+        queue_stats_refresh(trigger="write")
 
 
 def _marker(using):
@@ -310,6 +233,8 @@ def _marker(using):
             )
         except DatabaseError:  # no table yet (migrate, loaddata into an older schema): nothing to mark
             logger.debug("Stats snapshot not marked stale: no table.", exc_info=True)
+            return
+        request_refresh()
 
     return mark_stats_stale
 
@@ -319,7 +244,8 @@ _PENDING = "_jining_stats_mark_pending"
 
 
 def stats_mark_stale(*, using=DEFAULT_DB_ALIAS):
-    """Mark the snapshot stale when the current transaction commits (at once outside a transaction).
+    """Mark the snapshot stale when the current transaction commits (at once outside a transaction),
+    then ``request_refresh()``.
 
     One UPDATE per transaction, however many rows it writes: while a mark is queued in the
     transaction's on-commit list, later writes add none. Django replaces that list (an attribute of
@@ -346,16 +272,27 @@ def connect_signals():
         uid = f"overview.stats.{model._meta.label_lower}"
         post_save.connect(_records_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_records_changed, sender=model, dispatch_uid=f"{uid}.delete")
-    attendees = Event.attendees.through
-    m2m_changed.connect(_records_changed, sender=attendees, dispatch_uid="overview.stats.attendees")
+    for name, through in COUNTED_M2M.items():
+        m2m_changed.connect(_records_changed, sender=through, dispatch_uid=f"overview.stats.{name}")
 
 
 _UNREAD = object()
-STORED_FIELDS = ("computed_at", "duration_ms", "tracked", "tracked_totals", "changes_seen", "trigger")
+STORED_FIELDS = (
+    "computed_at",
+    "duration_ms",
+    "tracked",
+    "tracked_totals",
+    "dashboard",
+    "changes_seen",
+    "trigger",
+)
+#: Only what ``_compute`` reads of a figure.
+FIGURE_FIELDS = ("id", "measure", "scope", "incubator", "event_series", "event", "period_start", "as_of")
 
 
 def stats_refresh(*, trigger="", current=_UNREAD):
-    """Compute the stats now and store them as the snapshot; return it (not re-read).
+    """Compute the stats and the dashboard's series now and store them as the snapshot; return it
+    (not re-read).
 
     ``current`` is the snapshot row as the caller read it (None: there was none), to save a query. Its
     ``changes`` counter is read before any record is, so a write that commits during the computation
@@ -367,14 +304,14 @@ def stats_refresh(*, trigger="", current=_UNREAD):
         current = StatsSnapshot.objects.filter(pk=StatsSnapshot.SINGLE_ROW).first()
     seen = current.changes if current else 0
     started, clock = timezone.now(), time.monotonic()
-    tracked = dict(figures_with_tracked(ReportedFigure.objects.order_by()).values_list("id", "tracked"))
-    totals = tracked_totals()
+    tracked, totals, dashboard = _compute(ReportedFigure.objects.order_by().only(*FIGURE_FIELDS))
     snapshot = StatsSnapshot(
         pk=StatsSnapshot.SINGLE_ROW,
         computed_at=started,
         duration_ms=round((time.monotonic() - clock) * 1000),
         tracked={str(pk): _encode(value) for pk, value in tracked.items()},
         tracked_totals={name: _encode(value) for name, value in totals.items()},
+        dashboard=dashboard,
         changes=seen,
         changes_seen=seen,
         trigger=trigger[:150],
@@ -390,33 +327,33 @@ def stats_refresh(*, trigger="", current=_UNREAD):
     return snapshot
 
 
-def _needs_refresh(snapshot, figures):
-    if snapshot is None:
-        return True
-    if any(str(figure.pk) not in snapshot.tracked for figure in figures):
-        return True
-    if snapshot.stale_since is None:
-        return False
-    age = timezone.now() - snapshot.stale_since
-    return age >= datetime.timedelta(seconds=settings.STATS_MAX_STALENESS)
+def current_stats(*, figures=None):
+    """What StatsSerializer renders, read from the snapshot and never computed (2 queries): the
+    reported ``figures`` (all, or the given queryset, with their briefs joined), each with ``tracked``
+    and ``tracked_basis``; ``tracked_totals``; ``computed_at``; ``stale``; and the ``dashboard``
+    series as stored (None until a computation stores them).
 
-
-def current_stats(*, figures=None, trigger="api"):
-    """What StatsSerializer renders: the reported ``figures`` (all, or the given queryset, with their
-    briefs joined), each with ``tracked`` and ``tracked_basis``; ``tracked_totals``; ``computed_at``
-    and ``stale``. From the snapshot: 2 queries when it is usable, else recomputed first."""
+    ``stale`` is true when records changed since the computation, or a figure is newer than it
+    (``tracked`` null). Before the first computation every ``tracked`` is null, the totals are 0,
+    ``computed_at`` is ``NEVER_COMPUTED`` and ``stale`` is true.
+    """
     queryset = ReportedFigure.objects.all() if figures is None else figures
     snapshot = StatsSnapshot.objects.filter(pk=StatsSnapshot.SINGLE_ROW).first()
     rows = list(queryset.select_related("incubator", "event_series", "event", "source"))
-    stale = snapshot is not None and snapshot.stale_since is not None
-    if _needs_refresh(snapshot, rows):
-        snapshot, stale = stats_refresh(trigger=trigger, current=snapshot), False
+    stored = snapshot.tracked if snapshot else {}
     for figure in rows:
-        figure.tracked = _decode(snapshot.tracked.get(str(figure.pk)))
+        figure.tracked = _decode(stored.get(str(figure.pk)))
         figure.tracked_basis = tracked_basis(figure)
+    if snapshot is None:
+        totals = dict.fromkeys(TOTALS, 0)
+    else:
+        totals = {name: _decode(value) for name, value in snapshot.tracked_totals.items()}
     return {
         "figures": rows,
-        "tracked_totals": {name: _decode(value) for name, value in snapshot.tracked_totals.items()},
-        "computed_at": snapshot.computed_at,
-        "stale": stale,
+        "tracked_totals": totals,
+        "computed_at": snapshot.computed_at if snapshot else NEVER_COMPUTED,
+        "stale": snapshot is None
+        or snapshot.stale_since is not None
+        or any(str(figure.pk) not in stored for figure in rows),
+        "dashboard": snapshot.dashboard if snapshot else None,
     }

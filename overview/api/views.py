@@ -38,4 +38,4 @@ class StatsView(GenericAPIView):
 
     @extend_schema(operation_id="stats_retrieve")
     def get(self, request, *args, **kwargs):
-        return Response(self.get_serializer(current_stats(trigger="api")).data)
+        return Response(self.get_serializer(current_stats()).data)

@@ -1,8 +1,9 @@
-"""The stats snapshot: /api/v1/stats/ and the dashboard serve it; writes mark it stale; reads past
-STATS_MAX_STALENESS, a new figure or ``refresh_stats`` recompute it."""
+"""The stats snapshot: /api/v1/stats/ and the dashboard serve it and never recompute it; writes mark
+it stale and request a refresh; ``refresh_stats``, the admin and ``STATS_REFRESH_ON_WRITE`` recompute it."""
 
 import datetime
 import io
+import json
 import logging
 from contextlib import contextmanager
 from decimal import Decimal
@@ -78,6 +79,7 @@ def snapshot():
 
 
 def test_the_snapshot_holds_what_the_live_computation_gives(figures, partner_client):
+    stats.stats_refresh(trigger="refresh_stats")
     data = get_stats(partner_client)
     live = stats.compute_stats()
     assert {row["key"]: row["tracked"] for row in data["figures"]} == {
@@ -87,10 +89,13 @@ def test_the_snapshot_holds_what_the_live_computation_gives(figures, partner_cli
     assert data["tracked_totals"]["financing_count"] == 2
     stored = snapshot()
     assert stored.tracked[str(figures["financing"].pk)] in {"150", "150.00"}  # a string: exact decimals
-    assert stored.trigger == "api" and stored.stale_since is None
+    assert stored.trigger == "refresh_stats" and stored.stale_since is None
+    assert stored.dashboard == json.loads(json.dumps(live["dashboard"]))  # JSON-safe as computed
+    assert stored.dashboard["headline"]["financing_total"] in {"150", "150.00"}
 
 
 def test_a_fresh_snapshot_is_served_in_five_queries(figures, partner_client, django_assert_num_queries):
+    stats.stats_refresh()
     first = get_stats(partner_client)
     # savepoint, token (with the user's permissions), snapshot, figures with their briefs, release
     with django_assert_num_queries(5):
@@ -101,7 +106,7 @@ def test_a_fresh_snapshot_is_served_in_five_queries(figures, partner_client, dja
 
 
 def test_every_figure_field_is_read_now_not_from_the_snapshot(figures, partner_client):
-    get_stats(partner_client)
+    stats.stats_refresh()
     ReportedFigure.objects.filter(key="financing").update(label="融资总额（已更正）")  # no signal
     data = get_stats(partner_client)
     (row,) = [row for row in data["figures"] if row["key"] == "financing"]
@@ -196,60 +201,87 @@ def test_marking_without_a_snapshot_or_without_its_table_does_nothing(committed,
     assert "Stats snapshot not marked stale: no table." in caplog.text
 
 
-# Stale snapshots ---------------------------------------------------------------------------------
+# Reads never recompute -------------------------------------------------------------------------
 
 
-def test_a_stale_snapshot_is_served_until_max_staleness(figures, partner_client, committed, settings):
-    settings.STATS_MAX_STALENESS = 60
+def test_a_stale_snapshot_is_served_as_stored(figures, partner_client, committed, django_assert_num_queries):
+    stats.stats_refresh()
     before = get_stats(partner_client)
     with committed():
         factories.FinancingFactory(amount=Decimal("1000.00"))
-    data = get_stats(partner_client)
+    StatsSnapshot.objects.update(stale_since=timezone.now() - datetime.timedelta(days=30))  # for long
+    with django_assert_num_queries(5):  # as for a fresh one: nothing is computed
+        data = get_stats(partner_client)
     assert data["stale"] is True
     assert tracked(data, "financing") == "150.00"  # the old value
     assert data["computed_at"] == before["computed_at"]
-
-
-def test_a_snapshot_stale_for_longer_is_recomputed(figures, partner_client, committed, settings):
-    settings.STATS_MAX_STALENESS = 60
-    before = get_stats(partner_client)
-    with committed():
-        factories.FinancingFactory(amount=Decimal("1000.00"))
-    StatsSnapshot.objects.update(stale_since=timezone.now() - datetime.timedelta(seconds=61))
-    data = get_stats(partner_client)
-    assert data["stale"] is False
-    assert tracked(data, "financing") == "1150.00"
-    assert data["computed_at"] > before["computed_at"]
     stored = snapshot()
-    assert stored.stale_since is None and stored.changes_seen == stored.changes == 1
+    assert (stored.changes, stored.changes_seen) == (1, 0)
+    assert stored.computed_at == datetime.datetime.fromisoformat(before["computed_at"])
 
 
-def test_max_staleness_zero_recomputes_after_every_change(figures, partner_client, committed, settings):
-    settings.STATS_MAX_STALENESS = 0
-    get_stats(partner_client)
-    with committed():
-        factories.FinancingFactory(amount=Decimal("1000.00"))
-    assert tracked(get_stats(partner_client), "financing") == "1150.00"
+def test_without_a_snapshot_a_read_computes_nothing(figures, partner_client, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        data = get_stats(partner_client)
+    assert data["stale"] is True
+    assert [row["tracked"] for row in data["figures"]] == [None, None]
+    assert set(data["tracked_totals"].values()) == {0, "0.00"}
+    assert datetime.datetime.fromisoformat(data["computed_at"]) == stats.NEVER_COMPUTED
+    assert not StatsSnapshot.objects.exists()
 
 
-def test_a_new_figure_is_computed_at_once(figures, partner_client, committed, settings):
-    settings.STATS_MAX_STALENESS = 3600
-    get_stats(partner_client)
+def test_a_new_figure_is_served_null_and_stale_until_a_refresh(figures, partner_client, committed):
+    stats.stats_refresh()
     with committed():
         factories.ReportedFigureFactory(key="district-financing-2", measure=Measure.FINANCING_AMOUNT)
+    StatsSnapshot.objects.update(stale_since=None)  # even if the mark were lost: the figure is unknown
     data = get_stats(partner_client)
-    assert tracked(data, "district-financing-2") == "150.00"
-    assert data["stale"] is False
+    assert tracked(data, "district-financing-2") is None and tracked(data, "financing") == "150.00"
+    assert data["stale"] is True
+    call_command("refresh_stats", stdout=io.StringIO())
+    data = get_stats(partner_client)
+    assert tracked(data, "district-financing-2") == "150.00" and data["stale"] is False
 
 
-def test_a_deleted_figure_is_gone_at_once(figures, partner_client, committed, settings):
-    settings.STATS_MAX_STALENESS = 3600
-    get_stats(partner_client)
+def test_a_deleted_figure_is_gone_at_once(figures, partner_client, committed):
+    stats.stats_refresh()
     with committed():
         figures["settled"].delete()
     data = get_stats(partner_client)
     assert [row["key"] for row in data["figures"]] == ["financing"]
     assert data["stale"] is True  # served from the snapshot, which has one figure too many
+
+
+def test_a_committed_write_requests_one_refresh(figures, committed, monkeypatch):
+    stats.stats_refresh()
+    requests = []
+    monkeypatch.setattr(stats, "request_refresh", lambda: requests.append(1))
+    with committed():
+        factories.FinancingFactory()
+        factories.AttendanceFactory()
+    assert requests == [1]
+
+
+def test_refresh_on_write_recomputes_after_the_commit(figures, committed, settings):
+    settings.STATS_REFRESH_ON_WRITE = True
+    stats.stats_refresh()
+    with committed():
+        factories.FinancingFactory(amount=Decimal("1000.00"))
+    stored = snapshot()
+    assert stored.trigger == "write" and stored.stale_since is None
+    assert stored.tracked[str(figures["financing"].pk)].startswith("1150")
+    # Through a background job (run at once in tests), queued once for the transaction.
+    (job,) = Job.objects.filter(kind="stats_refresh")
+    assert job.user is None and job.state == Job.State.DONE
+
+
+def test_without_refresh_on_write_a_write_only_marks(figures, committed, settings):
+    settings.STATS_REFRESH_ON_WRITE = False
+    stats.stats_refresh(trigger="before")
+    with committed():
+        factories.FinancingFactory(amount=Decimal("1000.00"))
+    stored = snapshot()
+    assert stored.trigger == "before" and stored.stale_since is not None
 
 
 # Concurrency -------------------------------------------------------------------------------------
@@ -317,8 +349,42 @@ def test_the_dashboard_serves_the_snapshot(figures, django_assert_num_queries):
     with django_assert_num_queries(2):  # snapshot, figures
         rows = dashboard.reported_figures()
     assert [row["tracked"] for row in rows if row["label"] == "实现融资"] == ["150"]  # not 1,150
-    context = dashboard.dashboard_context()
+    with django_assert_num_queries(2):
+        context = dashboard.dashboard_context()
     assert context["stats_computed_at"] == snapshot().computed_at and context["stats_stale"] is False
+    tiles = {label: value for label, value, _unit in context["headline_counts"]}
+    assert tiles[gettext("Financing recorded")] == Decimal("150")  # not 1,150: as stored
+
+
+def test_a_stale_dashboard_is_served_as_stored(figures, committed, django_assert_num_queries):
+    stats.stats_refresh()
+    with committed():
+        factories.FinancingFactory(amount=Decimal("1000.00"))
+    with django_assert_num_queries(2):
+        context = dashboard.dashboard_context()
+    assert context["stats_stale"] is True and context["dashboard_computed"] is True
+    tiles = {label: value for label, value, _unit in context["headline_counts"]}
+    assert tiles[gettext("Financing recorded")] == Decimal("150")
+
+
+def test_the_dashboard_says_when_nothing_is_computed_yet(figures, admin_client, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        context = dashboard.dashboard_context()
+    assert context["charts"] == [] and context["headline_counts"] == []
+    assert context["stats_computed_at"] is None and context["stats_stale"] is True
+    page = admin_client.get(reverse("admin:index")).text
+    assert gettext("The dashboard has not been computed yet.") in page
+    assert gettext("The stats have not been computed yet.") in page
+    assert 'class="dashboard-chart"' not in page and not StatsSnapshot.objects.exists()
+
+
+def test_a_snapshot_from_before_the_dashboard_series_says_so(figures, admin_client):
+    stats.stats_refresh()
+    StatsSnapshot.objects.update(dashboard=None)  # as migrated from the earlier version
+    page = admin_client.get(reverse("admin:index")).text
+    assert gettext("The dashboard has not been computed yet.") in page
+    assert gettext("Reported figures beside the tracked records") in page  # the figures are shown
+    assert snapshot().dashboard is None
 
 
 def test_the_dashboard_shows_when_and_offers_a_refresh_to_editors(figures):

@@ -1,7 +1,6 @@
 """``manage.py refresh_stats``: recompute the stats snapshot now (``/api/v1/stats/``, the dashboard).
 
-For cron on large installations, so that no partner request waits for the computation (seconds at
-province scale): e.g. every minute, with ``STATS_MAX_STALENESS`` above the interval (docs/deploy.md).
+Reads never recompute the snapshot, so run this from cron, e.g. every minute (docs/deploy.md).
 """
 
 from django.core.management.base import BaseCommand
