@@ -2,7 +2,7 @@
 
 ``cell_text`` reads any cell (a phone number Excel stored as 13800000000.0, a datetime) as trimmed
 text, for the file readers and the widgets alike; ``neutralise`` makes an exported text cell that
-Excel or WPS would run as a formula inert.
+Excel or WPS would run as a formula inert, ``neutralise_column`` a whole column of them.
 """
 
 import datetime
@@ -20,6 +20,14 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER_RE.match(value):
         return "'" + value
     return value
+
+
+def neutralise_column(values) -> list:
+    """``neutralise`` of each value, calling it only for the text that starts like a formula."""
+    return [
+        neutralise(value) if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
+        for value in values
+    ]
 
 
 def cell_text(value) -> str:
