@@ -400,6 +400,11 @@ class CsvWriter:
         pass
 
 
+class PlainRow(list):
+    """A row of the xlsx whose cells are all plain text (or empty), which ``XlsxWriter`` serialises
+    itself; any other row goes through openpyxl's cells."""
+
+
 class XlsxWriter:
     """An xlsx as ``formats.XLSX`` writes it through tablib, from an openpyxl write-only workbook.
 
@@ -407,9 +412,15 @@ class XlsxWriter:
     widths tablib's way (the longest value), but measured on the header and the first chunk only:
     a write-only sheet needs its widths before its first row. Empty text cells are left out rather
     than written empty (which is also how they read back).
+
+    A row of plain text cells (not all empty, no line break, no formula or error code, nothing
+    openpyxl would refuse or cut) is serialised here as one element, byte for byte as openpyxl
+    writes such cells (a test compares them), because binding and writing cells one by one is
+    most of openpyxl's time. The sheet's two row hooks are taken over for these rows only
+    (``plain_rows=False`` leaves them alone).
     """
 
-    def __init__(self, stream):
+    def __init__(self, stream, plain_rows=True):
         from openpyxl import Workbook
 
         self.stream = stream
@@ -417,6 +428,8 @@ class XlsxWriter:
         self.sheet = self.book.create_sheet(XLSX_SHEET_TITLE)
         self.headers = []
         self.started = False
+        self.plain_rows = plain_rows
+        self.letters = []  # column letters of the plain rows
 
     def write_headers(self, headers):
         self.headers = list(headers)
@@ -445,10 +458,49 @@ class XlsxWriter:
                 cell.font = bold
                 cells.append(cell)
             self.sheet.append(cells)
+        if self.plain_rows:
+            self.take_row_hooks()
         self.started = True
+
+    def take_row_hooks(self):
+        """Route ``PlainRow``s around openpyxl's cells: past ``_values_to_row``, to ``write_plain_row``."""
+        sheet = self.sheet
+        sheet._get_writer()
+        values_to_row, write_row = sheet._values_to_row, sheet._writer.write_row
+
+        def plain_values_to_row(values, row_index):
+            return values if type(values) is PlainRow else values_to_row(values, row_index)
+
+        def plain_write_row(xf, row, row_index):
+            if type(row) is PlainRow:
+                self.write_plain_row(xf, row, row_index)
+            else:
+                write_row(xf, row, row_index)
+
+        sheet._values_to_row = plain_values_to_row
+        sheet._writer.write_row = plain_write_row
+
+    def write_plain_row(self, xf, row, row_index):
+        """The row as openpyxl writes text cells: ``<c r="B7" t="inlineStr"><is><t>…</t></is></c>``."""
+        from openpyxl.utils import get_column_letter
+        from openpyxl.xml.functions import XML_NS, Element, SubElement
+
+        while len(self.letters) < len(row):
+            self.letters.append(get_column_letter(len(self.letters) + 1))
+        number = f"{row_index}"
+        element = Element("row", {"r": number})
+        preserve = {f"{{{XML_NS}}}space": "preserve"}
+        for letter, value in zip(self.letters, row, strict=False):
+            if value is not None:
+                cell = SubElement(element, "c", {"r": letter + number, "t": "inlineStr"})
+                SubElement(
+                    SubElement(cell, "is"), "t", preserve if value != value.strip() else {}
+                ).text = value
+        xf.write(element)
 
     def write_rows(self, rows):
         from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
         from openpyxl.styles import Alignment
         from openpyxl.utils.exceptions import IllegalCharacterError
 
@@ -457,10 +509,27 @@ class XlsxWriter:
             self.start(rows)
         wrap = Alignment(wrap_text=True)
         append = self.sheet.append
+        illegal = ILLEGAL_CHARACTERS_RE.search
         try:
             for row in rows:
                 # an empty text cell is left out: openpyxl reads it back as None either way
                 row = [(value or None) if value.__class__ is str else self.cell_value(value) for value in row]
+                if (
+                    self.plain_rows
+                    and row.count(None) < len(row)
+                    and all(
+                        value is None
+                        or value.__class__ is str
+                        and "\n" not in value
+                        and not value.startswith("=")
+                        and value not in ERROR_CODES
+                        and len(value) <= 32767
+                        and not illegal(value)
+                        for value in row
+                    )
+                ):
+                    append(PlainRow(row))
+                    continue
                 if any("\n" in (value if value.__class__ is str else str(value)) for value in row if value):
                     cells = []
                     for value in row:

@@ -439,6 +439,30 @@ def test_progress_can_cancel_and_leaves_no_temporary_file(records, django_assert
     assert ALL_TEMP_FILES == temporary_files
 
 
+def test_plain_rows_are_written_as_openpyxl_writes_them():
+    """The xlsx writer's own serialisation of plain text rows is byte for byte openpyxl's."""
+    import zipfile
+
+    rows = [
+        ["张智杰", "  leading", "trailing ", "   ", "a\tb", "a\rb", "&<>\"'", "", "1985-06-15"],
+        ["#N/A", "=1+1", "", "", "x" * 40_000, "'=1+1", "-1200.50", "+", "第一行\n第二行"],
+        [""] * 9,
+        ["王五", "", "", "", "", "", "", "", "退役军人"],
+    ]
+    sheets = []
+    for plain_rows in (True, False):
+        stream = io.BytesIO()
+        writer = streaming.XlsxWriter(stream, plain_rows=plain_rows)
+        writer.write_headers([f"列{n}" for n in range(9)])
+        writer.write_rows(rows[:2])
+        writer.write_rows(rows[2:])
+        writer.close()
+        with zipfile.ZipFile(stream) as archive:
+            sheets.append(archive.read("xl/worksheets/sheet1.xml"))
+    assert sheets[0] == sheets[1]
+    assert b"&amp;&lt;&gt;" in sheets[0] and b"&#24352;&#26234;&#26480;" in sheets[0]  # 张智杰
+
+
 def test_an_empty_export_is_the_header_row(db):
     people = Entrepreneur.objects.none()
     assert streamed_export(EntrepreneurResource(), people, "csv") == todays_export(
