@@ -148,7 +148,9 @@ def column_renderer(widget):
     jining.importing and the library's base widget; None for any other."""
     render = type(widget).render
     if render is widgets.Widget.render:  # TextWidget and the plain columns of export_resource_for
-        return lambda values: ["" if value is None else force_str(value) for value in values]
+        return lambda values: [
+            "" if value is None else value if value.__class__ is str else force_str(value) for value in values
+        ]
     if render is sheet_widgets.IntegerWidget.render:
         return lambda values: ["" if value is None else str(value) for value in values]
     if render is sheet_widgets.DecimalWidget.render:

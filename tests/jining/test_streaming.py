@@ -22,6 +22,7 @@ from entrepreneurs.models import Enterprise, EnterpriseFigure, Entrepreneur, Fin
 from entrepreneurs.resources import EntrepreneurResource
 from events.models import Attendance, EventKind
 from jining.importing import streaming
+from jining.importing.cells import neutralise, neutralise_column
 from jining.importing.formats import CSV, XLSX
 from jining.importing.streaming import write_export
 from jining.models import Organisation
@@ -437,6 +438,20 @@ def test_progress_can_cancel_and_leaves_no_temporary_file(records, django_assert
             progress=progress,
         )
     assert ALL_TEMP_FILES == temporary_files
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        ["张智杰", "退役军人", "", "1985-06-15"],
+        ["张智杰", "=1+1", "-1200.50", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "+cmd"],
+        ["a\x1f=1", "b\x1f", "=", "x=1"],
+        ["=1+1", None, 12, Decimal("-3"), "+", ""],
+        [],
+    ],
+)
+def test_a_column_is_neutralised_as_each_of_its_cells(column):
+    assert neutralise_column(iter(column)) == [neutralise(value) for value in column]
 
 
 def test_plain_rows_are_written_as_openpyxl_writes_them():
