@@ -413,10 +413,12 @@ class XlsxWriter:
     The same sheet title, bold header row frozen at A2, cells with a line break wrapped, and column
     widths tablib's way (the longest value), but measured on the header and the first chunk only:
     a write-only sheet needs its widths before its first row. Empty text cells are left out rather
-    than written empty (which is also how they read back).
+    than written empty (they read back as None either way), except the last of each row, so that a
+    row reads back as wide as the header also where the sheet's size is not known (read-only mode:
+    a write-only sheet has no dimension).
 
-    A row of plain text cells (not all empty, no line break, no formula or error code, nothing
-    openpyxl would refuse or cut) is serialised here as one element, byte for byte as openpyxl
+    A row of plain text cells (no line break, no formula or error code, nothing openpyxl would
+    refuse or cut) is serialised here as one element, byte for byte as openpyxl
     writes such cells (a test compares them), because binding and writing cells one by one is
     most of openpyxl's time. The sheet's two row hooks are taken over for these rows only
     (``plain_rows=False`` leaves them alone).
@@ -493,11 +495,13 @@ class XlsxWriter:
         element = Element("row", {"r": number})
         preserve = {f"{{{XML_NS}}}space": "preserve"}
         for letter, value in zip(self.letters, row, strict=False):
-            if value is not None:
+            if value:
                 cell = SubElement(element, "c", {"r": letter + number, "t": "inlineStr"})
                 SubElement(
                     SubElement(cell, "is"), "t", preserve if value != value.strip() else {}
                 ).text = value
+            elif value is not None:  # an empty cell, as openpyxl writes it
+                SubElement(element, "c", {"r": letter + number, "t": "inlineStr"}).text = ""
         xf.write(element)
 
     def write_rows(self, rows):
@@ -514,21 +518,20 @@ class XlsxWriter:
         illegal = ILLEGAL_CHARACTERS_RE.search
         try:
             for row in rows:
-                # an empty text cell is left out: openpyxl reads it back as None either way
+                # an empty text cell is left out (openpyxl reads it back as None either way), but
+                # the last, so that a reader of this unsized sheet finds every row full width
                 row = [(value or None) if value.__class__ is str else self.cell_value(value) for value in row]
-                if (
-                    self.plain_rows
-                    and row.count(None) < len(row)
-                    and all(
-                        value is None
-                        or value.__class__ is str
-                        and "\n" not in value
-                        and not value.startswith("=")
-                        and value not in ERROR_CODES
-                        and len(value) <= 32767
-                        and not illegal(value)
-                        for value in row
-                    )
+                if row and row[-1] is None:
+                    row[-1] = ""
+                if self.plain_rows and all(
+                    value is None
+                    or value.__class__ is str
+                    and "\n" not in value
+                    and not value.startswith("=")
+                    and value not in ERROR_CODES
+                    and len(value) <= 32767
+                    and not illegal(value)
+                    for value in row
                 ):
                     append(PlainRow(row))
                     continue

@@ -225,12 +225,15 @@ def streamed_export(resource, queryset, file_format, **kwargs):
 
 
 def workbook(content):
-    """Each sheet of an xlsx: its title, cell values, frozen panes, bold header cells and column widths."""
+    """Each sheet of an xlsx: its title, cell values (as read in full and in read-only mode),
+    frozen panes, bold header cells, wrapped cells and column widths."""
     book = openpyxl.load_workbook(io.BytesIO(content))
+    read_only = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
     return [
         {
             "title": sheet.title,
             "values": [list(row) for row in sheet.values],
+            "values read only": [list(row) for row in read_only[sheet.title].iter_rows(values_only=True)],
             "freeze_panes": sheet.freeze_panes,
             "bold": [cell.font.b for cell in sheet[1]] if sheet.max_row else [],
             "wrapped": [
