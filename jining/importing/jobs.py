@@ -4,7 +4,8 @@ to the jobs page (任务), where the file waits for download.
 The job keeps what the clerk chose (the model, the changelist's filters and search, the selected
 rows, the export form's data) and the worker rebuilds the same export as the clerk's own request
 would: the ModelAdmin's queryset, permissions and resource (without personal columns for users
-without the change permission), so the file is the one the page would have written.
+without the change permission), and writes it streamed, chunk by chunk (``streaming.write_export``,
+the same file as the library's export), reporting the rows written as progress.
 """
 
 from contextlib import nullcontext
@@ -16,6 +17,7 @@ from django.test.client import RequestFactory
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from jining.importing.streaming import write_export
 from jining.jobs import JobError, job_start, job_task
 from jining.models import JobFile
 
@@ -84,11 +86,17 @@ def export_task(run):
             queryset = queryset.filter(pk__in=params["pks"])
         total = queryset.count()
         run.progress(0, total, stage=_("writing the file"))
-        data = model_admin.get_export_data(
-            file_format, request, queryset, encoding=model_admin.to_encoding, export_form=form
+        resource = model_admin.choose_export_resource_class(form, request)(
+            **model_admin.get_export_resource_kwargs(request, export_form=form)
         )
-        run.progress(total)
         name = model_admin.get_export_filename(request, queryset, file_format)
         with run.output(JobFile.Role.OUTPUT, name, file_format.get_content_type()) as stream:
-            stream.write(data if isinstance(data, bytes) else data.encode(model_admin.to_encoding or "utf-8"))
-    return {"rows": total}
+            written = write_export(
+                resource,
+                queryset,
+                file_format.get_extension(),
+                stream,
+                export_fields=model_admin.get_export_resource_fields_from_form(form),
+                progress=run.progress,
+            )
+    return {"rows": written}
