@@ -219,7 +219,12 @@ class Entrepreneur(SourcedModel):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        """Derive the romanised name, birth data from the ID card and a normalised phone."""
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def fill_derived(self):
+        """Derive the romanised name, birth data from the ID card and a normalised phone (by
+        ``save()``, and by bulk imports, which write without it)."""
         if not self.name_romanised:
             self.name_romanised = romanise(self.name)
         self.name_pinyin = pinyin_search_text(self.name)
@@ -236,7 +241,6 @@ class Entrepreneur(SourcedModel):
             self.birth_decade = self.birth_year // 10 * 10
         if self.phone:
             self.phone = normalize_mobile(self.phone)
-        super().save(*args, **kwargs)
 
 
 class EnterpriseQuerySet(models.QuerySet):
@@ -346,9 +350,13 @@ class Enterprise(SourcedModel):
         self.credit_code = (self.credit_code or "").strip().upper()
 
     def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def fill_derived(self):
+        """The normalised credit code and the pinyin of the name (see ``Entrepreneur.fill_derived``)."""
         self.credit_code = (self.credit_code or "").strip().upper()
         self.name_pinyin = pinyin_search_text(self.name, person=False)
-        super().save(*args, **kwargs)
 
 
 class Product(TimeStampedModel):

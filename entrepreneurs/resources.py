@@ -22,7 +22,6 @@ from jining.importing.widgets import (
     choice_field,
 )
 from jining.models import Organisation
-from jining.validators import id_card_birth_date, normalize_id_card
 
 ENTREPRENEUR_KEYS = ("id_card_number", "name")
 ENTERPRISE_KEYS = ("credit_code", "name", "short_name")
@@ -81,23 +80,24 @@ class EntrepreneurResource(SpreadsheetResource):
         )
         export_order = fields
 
-    def get_instance(self, instance_loader, row):
-        id_card = normalize_id_card(self.cleaned(row, "id_card_number") or "")
-        if id_card:
-            found = self.match(id_card_number=id_card)
+    def candidates(self, probes):
+        cards = {probe.id_card_number for probe in probes if probe.id_card_number}
+        names = {probe.name for probe in probes if probe.name}
+        return Q(id_card_number__in=cards) | Q(name__in=names)
+
+    def match(self, probe, index):
+        card = probe.id_card_number  # normalised, and the birth date filled from it (fill_derived)
+        if card:
+            found = index.one(id_card_number=card)
             if found:
                 return found
-        name = self.cleaned(row, "name")
-        born = self.cleaned(row, "birth_date") or (id_card_birth_date(id_card) if id_card else None)
-        birth_year = born.year if born else self.cleaned(row, "birth_year")
-        if not (name and birth_year):
+        if not (probe.name and probe.birth_year):
             return None
-        without_other_card = Q(id_card_number="") | Q(id_card_number=id_card) if id_card else Q()
-        return self.match(
-            without_other_card,
-            name=name,
-            birth_year=birth_year,
-            hometown_county=self.cleaned(row, "hometown_county") or "",
+        return index.one(
+            where=(lambda record: record.id_card_number in ("", card)) if card else None,
+            name=probe.name,
+            birth_year=probe.birth_year,
+            hometown_county=probe.hometown_county,
         )
 
 
@@ -133,18 +133,23 @@ class EnterpriseResource(SpreadsheetResource):
         )
         export_order = fields
 
-    def get_instance(self, instance_loader, row):
-        code = (self.cleaned(row, "credit_code") or "").upper()
+    def candidates(self, probes):
+        codes = {probe.credit_code for probe in probes if probe.credit_code}
+        names = {probe.name for probe in probes if probe.name}
+        return Q(credit_code__in=codes) | Q(name__in=names)
+
+    def match(self, probe, index):
+        code = probe.credit_code  # upper case (fill_derived)
         if code:
-            found = self.match(credit_code=code)
+            found = index.one(credit_code=code)
             if found:
                 return found
-        name = self.cleaned(row, "name")
-        if not name:
+        if not probe.name:
             return None
-        without_other_code = Q(credit_code="") | Q(credit_code=code) if code else Q()
-        return self.match(
-            without_other_code, name=name, registration_year=self.cleaned(row, "registration_year")
+        return index.one(
+            where=(lambda record: record.credit_code in ("", code)) if code else None,
+            name=probe.name,
+            registration_year=probe.registration_year,
         )
 
 
@@ -180,8 +185,11 @@ class FinancingResource(SpreadsheetResource):
         )
         export_order = fields
 
-    def get_instance(self, instance_loader, row):
-        key = {name: self.cleaned(row, name) for name in ("enterprise", "kind", "date", "amount")}
+    def candidates(self, probes):
+        return Q(enterprise_id__in={probe.enterprise_id for probe in probes if probe.enterprise_id})
+
+    def match(self, probe, index):
+        key = {name: getattr(probe, name) for name in ("enterprise_id", "kind", "date", "amount")}
         if any(value is None for value in key.values()):
             return None
-        return self.match(**key)
+        return index.one(**key)

@@ -6,11 +6,12 @@ attendance to the list (people left off the list are removed, the roles of the o
 an empty 参加人员 cell leaves the attendance as it is.
 """
 
+from django.db.models import Q
 from import_export.fields import Field
 
 from entrepreneurs.models import Entrepreneur
 from entrepreneurs.resources import ENTREPRENEUR_KEYS, integer, text
-from events.models import Attendance, Event, EventKind, EventSeries
+from events.models import Event, EventKind, EventSeries
 from incubators.models import Incubator
 from jining.importing.resources import SpreadsheetResource
 from jining.importing.widgets import DateWidget, ListWidget, LookupWidget, YesNoWidget, choice_field
@@ -71,16 +72,10 @@ class EventResource(SpreadsheetResource):
         )
         export_order = fields
 
-    def get_instance(self, instance_loader, row):
-        title, date = self.cleaned(row, "title"), self.cleaned(row, "start_date")
-        if not title:
-            return None
-        return self.match(title=title, start_date=date)
+    def candidates(self, probes):
+        return Q(title__in={probe.title for probe in probes if probe.title})
 
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if is_m2m and field.attribute == "attendees":
-            people = field.clean(row) if field.column_name in row else []
-            if people:  # an empty cell keeps the attendance on record
-                instance.attendees.set(people, through_defaults={"role": Attendance.Role.PARTICIPANT})
-            return
-        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+    def match(self, probe, index):
+        if not probe.title:
+            return None
+        return index.one(title=probe.title, start_date=probe.start_date)

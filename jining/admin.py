@@ -5,6 +5,7 @@ The admin is the bureau staff's product: Chinese labels come from the translatio
 counts come from queryset annotations (never one query per row).
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -382,53 +383,6 @@ class PartnerAccountAdmin(admin.ModelAdmin):
         )
 
 
-def job_progress(job) -> dict:
-    """What the jobs page shows of a job's progress, also served as JSON while it runs."""
-    now = timezone.now()
-    elapsed = ((job.finished or now) - job.started).total_seconds() if job.started else None
-    percent = estimate = None
-    if job.total:
-        percent = min(100, round(100 * job.done / job.total))
-        if job.state == Job.State.RUNNING and job.done and elapsed:
-            estimate = elapsed * (job.total - job.done) / job.done
-    elif job.state == Job.State.DONE:
-        percent = 100
-    return {
-        "state": job.state,
-        "state_label": str(job.get_state_display()),
-        "stage": job.stage,
-        "done": job.done,
-        "total": job.total,
-        "percent": percent,
-        "elapsed": elapsed,
-        "estimate": estimate,
-        "finished": job.is_finished,
-        "text": progress_text(job, elapsed, estimate),
-    }
-
-
-def _duration(seconds) -> str:
-    seconds = int(seconds)
-    if seconds < 60:
-        return _("%(s)d s") % {"s": seconds}
-    return _("%(m)d min %(s)d s") % {"m": seconds // 60, "s": seconds % 60}
-
-
-def progress_text(job, elapsed, estimate) -> str:
-    parts = []
-    if job.stage:
-        parts.append(job.stage)
-    if job.total is not None:
-        parts.append(_("%(done)s of %(total)s") % {"done": f"{job.done:,}", "total": f"{job.total:,}"})
-    elif job.done:
-        parts.append(f"{job.done:,}")
-    if elapsed is not None:
-        parts.append(_("%(time)s elapsed") % {"time": _duration(elapsed)})
-    if estimate is not None:
-        parts.append(_("about %(time)s left") % {"time": _duration(estimate)})
-    return " · ".join(str(part) for part in parts)
-
-
 # The queue's own rows (django-tasks-db) stay out of the admin: the jobs page shows the work.
 if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
@@ -498,16 +452,7 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, job):
-        data = job_progress(job)
-        status_url = reverse("admin:jining_job_status", args=[job.pk])
-        return format_html(
-            '<div class="job-progress" data-status-url="{}" data-finished="{}">'
-            '<progress max="100" {}></progress> <span class="job-progress-text">{}</span></div>',
-            status_url,
-            "1" if data["finished"] else "0",
-            format_html('value="{}"', data["percent"]) if data["percent"] is not None else "",
-            data["text"],
-        )
+        return jobs.progress_html(job)
 
     @admin.display(description=_("result"))
     def result_summary(self, job):
@@ -566,7 +511,7 @@ class JobAdmin(admin.ModelAdmin):
         return job
 
     def status_view(self, request, object_id):
-        return JsonResponse(job_progress(self._job(request, object_id)))
+        return JsonResponse(jobs.job_progress(self._job(request, object_id)))
 
     def download_view(self, request, object_id, role):
         job = self._job(request, object_id)
@@ -600,4 +545,9 @@ class JobAdmin(admin.ModelAdmin):
         job = self.get_object(request, object_id)
         if job is not None and not job.is_finished:
             extra_context["cancel_url"] = reverse("admin:jining_job_cancel", args=[job.pk])
+        if job is not None and job.kind == "import-preview" and job.state == Job.State.DONE:
+            opts = apps.get_model(job.params["model"])._meta
+            extra_context["preview_url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_import_preview", args=[job.pk]
+            )
         return super().change_view(request, object_id, form_url, extra_context)

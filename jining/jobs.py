@@ -32,6 +32,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -317,3 +319,61 @@ def jobs_prune(now=None):
 
     DBTaskResult.objects.filter(id__in=task_ids).delete()
     return files, jobs
+
+
+# --- What the jobs page and the import page show of a job's progress ---
+
+
+def job_progress(job) -> dict:
+    """What the jobs page shows of a job's progress, also served as JSON while it runs."""
+    now = timezone.now()
+    elapsed = ((job.finished or now) - job.started).total_seconds() if job.started else None
+    percent = estimate = None
+    if job.total:
+        percent = min(100, round(100 * job.done / job.total))
+        if job.state == Job.State.RUNNING and job.done and elapsed:
+            estimate = elapsed * (job.total - job.done) / job.done
+    elif job.state == Job.State.DONE:
+        percent = 100
+    return {
+        "state": job.state,
+        "state_label": str(job.get_state_display()),
+        "stage": job.stage,
+        "done": job.done,
+        "total": job.total,
+        "percent": percent,
+        "elapsed": elapsed,
+        "estimate": estimate,
+        "finished": job.is_finished,
+        "text": progress_text(job, elapsed, estimate),
+    }
+
+
+def _duration(seconds) -> str:
+    seconds = int(seconds)
+    if seconds < 60:
+        return _("%(s)d s") % {"s": seconds}
+    return _("%(m)d min %(s)d s") % {"m": seconds // 60, "s": seconds % 60}
+
+
+def progress_text(job, elapsed, estimate) -> str:
+    parts = []
+    if job.stage:
+        parts.append(job.stage)
+    if job.total is not None:
+        parts.append(_("%(done)s of %(total)s") % {"done": f"{job.done:,}", "total": f"{job.total:,}"})
+    elif job.done:
+        parts.append(f"{job.done:,}")
+    if elapsed is not None:
+        parts.append(_("%(time)s elapsed") % {"time": _duration(elapsed)})
+    if estimate is not None:
+        parts.append(_("about %(time)s left") % {"time": _duration(estimate)})
+    return " · ".join(str(part) for part in parts)
+
+
+def progress_html(job):
+    """The progress bar of ``job``, refreshed by ``jining/jobs.js`` while it runs."""
+    return render_to_string(
+        "admin/jining/job/progress.html",
+        {"progress": job_progress(job), "status_url": reverse("admin:jining_job_status", args=[job.pk])},
+    )

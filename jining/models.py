@@ -337,6 +337,7 @@ class JobFile(models.Model):
         INPUT = "input", _("uploaded file")
         OUTPUT = "output", _("result file")
         REJECTED = "rejected", _("rejected rows")
+        PLAN = "plan", _("validated rows")
 
     job = models.ForeignKey(Job, verbose_name=_("job"), on_delete=models.CASCADE, related_name="files")
     role = models.CharField(_("role"), max_length=10, choices=Role)

@@ -210,12 +210,6 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # shared one, e.g. redis://HOST:6379/1 or pymemcache://HOST:11211 (docs/deploy.md).
 CACHES = {
     "default": env.cache("DJANGO_CACHE_URL", default="locmemcache://"),
-    # Import uploads between preview and confirm (jining.importing.storage.DatabaseTmpStorage).
-    "imports": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "jining_import_uploads",
-        "TIMEOUT": 24 * 60 * 60,
-    },
 }
 
 # Background jobs (jining/jobs.py): queued in the database, run by `manage.py run_worker` (any number,
@@ -367,13 +361,13 @@ IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 # The library's own formula escaping only drops a leading "="; jining.importing.cells.neutralise
 # prefixes an apostrophe to cells starting with = + - @ tab or CR instead, in CSV and xlsx alike.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
-# Uploads wait for their confirm in the database (jining_import_uploads, made by migration
-# jining 0005), so the app keeps no state on local disk and any app server can confirm.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "jining.importing.storage.DatabaseTmpStorage"
+# Imports do not use the library's import views: an upload is a job's file (in the database), its
+# preview and confirm are jobs (jining/importing/jobs.py), so any app server and worker reach it.
 
 # --- Import limits ---
-# jining.importing.formats refuses, with a clear message on the import form, files larger than this,
-# more data rows than this, and .xlsx files whose members would expand beyond this (a zip bomb).
-IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
-IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+# jining.importing.formats refuses, with a clear message on the import page, files larger than this
+# (on the upload form), more data rows than this, and .xlsx files whose members would expand beyond
+# this (a zip bomb). A 100,000-row file of people is about 15 MB as CSV, 6 MB as xlsx (130 MB expanded).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=30 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)

@@ -42,6 +42,7 @@ from entrepreneurs.models import (
 )
 from events.models import Attendance, Event, EventSeries
 from incubators.models import Incubator, Residency
+from jining.signals import records_bulk_written
 from overview import series
 from overview.models import ReportedFigure, StatsSnapshot
 from overview.tallies import WIDE, ScopeKey, Window, tally
@@ -261,7 +262,8 @@ def stats_mark_stale(*, using=DEFAULT_DB_ALIAS):
 
 
 def _records_changed(sender, using=DEFAULT_DB_ALIAS, action="post_", **kwargs):
-    """post_save, post_delete and m2m_changed of the counted models, raw saves (loaddata) included."""
+    """post_save, post_delete and m2m_changed of the counted models, raw saves (loaddata) included,
+    and ``records_bulk_written`` (imports)."""
     if action.startswith("post_"):
         stats_mark_stale(using=using)
 
@@ -274,6 +276,10 @@ def connect_signals():
         post_delete.connect(_records_changed, sender=model, dispatch_uid=f"{uid}.delete")
     for name, through in COUNTED_M2M.items():
         m2m_changed.connect(_records_changed, sender=through, dispatch_uid=f"overview.stats.{name}")
+    for model in {*COUNTED_MODELS, *COUNTED_M2M.values()}:
+        records_bulk_written.connect(
+            _records_changed, sender=model, dispatch_uid=f"overview.stats.{model._meta.label_lower}.bulk"
+        )
 
 
 _UNREAD = object()

@@ -72,3 +72,37 @@ def run_export(client, url, data) -> Download:
     download = client.get(download_url)
     assert download.status_code == 200
     return Download(b"".join(download.streaming_content), dict(download.headers))
+
+
+def run_import_preview(client, url, data):
+    """Upload a file on the import page at ``url``, as a clerk does: the preview runs as a job (at
+    once, in tests) and the upload sends the clerk to its page. Returns that page (200)."""
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page
+
+
+def confirmable(preview_page) -> bool:
+    """Whether the preview page offers the confirm button."""
+    return 'class="import-confirm"' in preview_page.content.decode()
+
+
+def confirm_import(client, preview_page):
+    """Press the confirm button of ``preview_page``; the write runs as a job (at once, in tests).
+    Returns the job."""
+    from django.urls import reverse
+
+    from jining.models import Job
+
+    assert confirmable(preview_page), preview_page.context.get("problems")
+    job = preview_page.context["job"]
+    opts = preview_page.context["opts"]
+    response = client.post(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_process_import"), {"job": str(job.pk)}
+    )
+    assert response.status_code == 302
+    confirm_job = Job.objects.get(kind="import", params__preview=job.pk)
+    assert response["Location"] == reverse("admin:jining_job_change", args=[confirm_job.pk])
+    return confirm_job

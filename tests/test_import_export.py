@@ -20,8 +20,9 @@ from entrepreneurs.models import Enterprise, Entrepreneur, Financing
 from events.models import Attendance, Event
 from jining.importing.cells import neutralise
 from jining.importing.formats import CSV, XLSX, decode_text
+from jining.models import Job
 from tests import factories
-from tests.admin_forms import run_export
+from tests.admin_forms import confirm_import, confirmable, run_export, run_import_preview
 
 XLSX_FORMAT, CSV_FORMAT = "0", "1"  # positions in jining.importing.formats.FORMATS
 HEADERS = ["姓名", "性别", "身份证号", "手机号", "户籍县区/旗", "出生年份", "返乡年份", "文化程度"]
@@ -71,25 +72,21 @@ def upload(content, name):
 
 
 def preview(client, content, name="人员.csv", file_format=CSV_FORMAT, model="entrepreneurs_entrepreneur"):
-    response = client.post(
+    return run_import_preview(
+        client,
         reverse(f"admin:{model}_import"),
         {"import_file": upload(content, name), "format": file_format, "resource": "0"},
     )
-    assert response.status_code == 200
-    return response
 
 
-def confirm(client, preview_response, model="entrepreneurs_entrepreneur"):
-    form = preview_response.context["confirm_form"]
-    assert form is not None, preview_response.context.get("problems")
-    return client.post(reverse(f"admin:{model}_process_import"), form.initial)
+def confirm(client, preview_page):
+    return confirm_import(client, preview_page)
 
 
 def import_file(client, content, **kwargs):
-    model = kwargs.get("model", "entrepreneurs_entrepreneur")
-    response = confirm(client, preview(client, content, **kwargs), model=model)
-    assert response.status_code == 302
-    return response
+    job = confirm(client, preview(client, content, **kwargs))
+    assert job.state == Job.State.DONE, job.error
+    return job
 
 
 def people_rows():
@@ -142,8 +139,9 @@ def test_xlsx_import(editor_client):
 
 def test_preview_writes_nothing(editor_client):
     response = preview(editor_client, csv_file(people_rows()))
-    assert response.context["confirm_form"] is not None
-    assert not response.context["result"].has_validation_errors()
+    assert confirmable(response)
+    assert response.context["job"].result["new"] == 3
+    assert response.context["problems"] == []
     assert Entrepreneur.objects.count() == 0
 
 
@@ -152,7 +150,7 @@ def test_a_bad_row_is_reported_by_row_and_column_in_chinese_and_nothing_is_writt
     valid = factories.make_id_card(3, birth=datetime.date(1990, 3, 1), male=False)
     rows[2][2] = valid[:-1] + ("0" if valid[-1] != "0" else "1")  # 李娜, spreadsheet row 3
     response = preview(editor_client, csv_file(rows))
-    assert response.context.get("confirm_form") is None
+    assert not confirmable(response)
     problems = response.context["problems"]
     assert problems == ["第 3 行，“身份证号”列：该身份证号码校验位不符：请检查是否输错数字。"]
     assert "第 3 行" in response.text and "身份证号" in response.text
@@ -170,17 +168,17 @@ def test_unknown_choice_and_missing_columns_are_explained(editor_client):
 
 def test_a_confirm_that_fails_midway_writes_nothing(editor_client):
     response = preview(editor_client, csv_file(people_rows()))
-    original_save = Entrepreneur.save
+    from jining.importing import bulk
 
-    def failing_save(self, *args, **kwargs):
-        if self.name == "李娜":  # row 2 of 3
-            raise RuntimeError("disk full")
-        return original_save(self, *args, **kwargs)
+    def failing_history(*args, **kwargs):  # after the records were written
+        raise RuntimeError("disk full")
 
-    with mock.patch.object(Entrepreneur, "save", failing_save):
-        result = confirm(editor_client, response)
-    assert result.status_code == 302
+    with mock.patch.object(bulk, "_write_history", failing_history):
+        job = confirm(editor_client, response)
+    assert job.state == Job.State.FAILED
+    assert "RuntimeError" in job.error and "没有写入一半的数据" in job.error
     assert Entrepreneur.objects.count() == 0
+    assert Entrepreneur.history.count() == 0
 
 
 # --- Upsert ---
@@ -357,7 +355,11 @@ def test_export_follows_the_changelist_filters_and_search(editor_client):
 def test_csv_round_trip(editor_client):
     import_file(editor_client, csv_file(people_rows()))
     exported = export(editor_client).content
-    import_file(editor_client, exported)
+    page = preview(editor_client, exported)
+    result = page.context["job"].result
+    assert (result["unchanged"], result["new"], result["updated"], result["errors"]) == (3, 0, 0, 0)
+    assert not confirmable(page)  # nothing to write, and no history row for each unchanged row
+    assert "没有需要导入的内容" in page.content.decode() or "nothing to import" in page.content.decode()
     assert Entrepreneur.objects.count() == 3
 
 
@@ -442,17 +444,14 @@ def test_every_program_admin_exports():
     assert len(exporting_admins()) >= 18
 
 
-def test_upload_waits_for_confirm_in_the_database_not_on_local_disk(editor_client):
-    """Stateless app servers: the preview's upload is in the database cache table until confirm."""
-    from django.db import connection
-
-    def waiting_uploads():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM jining_import_uploads")
-            return cursor.fetchone()[0]
+def test_upload_and_validated_rows_wait_for_confirm_in_the_database(editor_client):
+    """Stateless app servers: the upload and the preview's validated rows are the preview job's
+    files, in the database; the confirm (any server, any worker) reads them from there."""
+    from jining.models import JobFile
 
     response = preview(editor_client, csv_file(people_rows()))
-    assert waiting_uploads() == 1
+    job = response.context["job"]
+    roles = set(JobFile.objects.filter(job=job, complete=True).values_list("role", flat=True))
+    assert roles == {JobFile.Role.INPUT, JobFile.Role.PLAN}
     confirm(editor_client, response)
-    assert waiting_uploads() == 0
     assert Entrepreneur.objects.count() == 3

@@ -1,7 +1,8 @@
 """ModelAdmin mixins for spreadsheet import and export, and their export form.
 
-``SpreadsheetImportExportMixin``: the two-step import (preview, then confirm in one transaction),
-a downloadable template per import, the export of the filtered changelist.
+``SpreadsheetImportExportMixin``: the two-step import (the upload queues a preview job; its page
+shows the progress, then the problems or the preview; the confirm queues the write, one
+transaction), a downloadable template per import, the export of the filtered changelist.
 ``SpreadsheetExportMixin``: the export alone, for the changelists nobody imports into.
 """
 
@@ -9,15 +10,25 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 
 from jining.importing.formats import FORMATS, XLSX, ImportFileError, check_size
-from jining.importing.jobs import export_start
-from jining.importing.resources import export_resource_for, row_problems
+from jining.importing.jobs import (
+    PREVIEW_KIND,
+    confirm_job_of,
+    confirm_refusal,
+    export_start,
+    import_confirm_start,
+    import_start,
+)
+from jining.importing.resources import export_resource_for
+from jining.jobs import progress_html
+from jining.models import Job, JobFile
 
 
 class ExportFieldsForm(SelectableFieldsExportForm):
@@ -60,7 +71,7 @@ class SpreadsheetExportMixin(ExportJobMixin, ExportMixin):
 
 
 class SpreadsheetImportExportMixin(ExportJobMixin, ImportExportMixin):
-    """Import (preview, then confirm in one transaction) and export for a ModelAdmin.
+    """Import (a preview job, then a confirm job writing in one transaction) and export for a ModelAdmin.
 
     Import needs the add and the change permission; export needs the view permission, and users
     without the change permission export without the personal columns (ID-card number, phone).
@@ -92,6 +103,11 @@ class SpreadsheetImportExportMixin(ExportJobMixin, ImportExportMixin):
                 "import-template/",
                 self.admin_site.admin_view(self.import_template_view),
                 name="{}_{}_import_template".format(*info),
+            ),
+            path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(self.import_preview_view),
+                name="{}_{}_import_preview".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -148,34 +164,84 @@ class SpreadsheetImportExportMixin(ExportJobMixin, ImportExportMixin):
         return context
 
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        result = getattr(response, "context_data", {}).get("result")
-        if result is not None:
-            response.context_data["problems"] = row_problems(result)
-        return response
+        """The upload: stores the file and queues its preview (a job), then shows the preview page."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_import_form(request)
+        if request.method == "POST" and form.is_valid():
+            job = import_start(self, request, form)
+            return HttpResponseRedirect(self._import_url("import_preview", job.pk))
+        return self._import_page(request, form=form)
 
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, ImportFileError):
-            form.add_error("import_file", str(e))
-        else:
-            form.add_error(
-                "import_file",
-                gettext("The file could not be read. Check that the format chosen matches the file."),
-            )
+    def import_preview_view(self, request, job_id):
+        """The preview page of an upload: its progress while the rows are validated, then every
+        problem by row and column, or the preview with the confirm button."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = self._preview_job(request, job_id)
+        form = None
+        if job.state in (Job.State.FAILED, Job.State.CANCELLED):
+            form = self.create_import_form(request)
+            form.cleaned_data = {}  # an unbound form, given the job's reason as the file's error
+            form.add_error("import_file", job.error or str(job.get_state_display()))
+        return self._import_page(request, form=form, job=job)
 
-    def get_import_data_kwargs(self, **kwargs):
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs["rollback_on_validation_errors"] = True  # a confirm that fails writes nothing
-        return kwargs
+    def process_import(self, request, **kwargs):
+        """The confirm: queues the write of what the preview validated, and shows it on the jobs page."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(self._import_url("import"))
+        job = self._preview_job(request, request.POST.get("job"))
+        confirm = confirm_refusal(job)
+        if confirm:
+            messages.error(request, confirm)
+            return HttpResponseRedirect(self._import_url("import_preview", job.pk))
+        confirm_job = import_confirm_start(self, request, job)
+        messages.success(
+            request,
+            gettext("The import has started. Follow it here (you may leave this page)."),
+        )
+        return HttpResponseRedirect(reverse("admin:jining_job_change", args=[confirm_job.pk]))
 
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            problems = row_problems(result)
-            messages.error(
-                request,
-                gettext("Nothing was imported: %(problems)s") % {"problems": " ".join(problems[:5])},
+    def _preview_job(self, request, job_id):
+        try:
+            job = Job.objects.get(pk=int(job_id), kind=PREVIEW_KIND, params__model=self.model._meta.label)
+        except (TypeError, ValueError, Job.DoesNotExist):
+            raise Http404(gettext("This import does not exist or has expired.")) from None
+        if job.user_id != request.user.pk and not request.user.is_superuser:
+            raise PermissionDenied
+        return job
+
+    def _import_url(self, name, *args):
+        info = self.get_model_info()
+        return reverse(f"admin:{info[0]}_{info[1]}_{name}", args=args, current_app=self.admin_site.name)
+
+    def _import_page(self, request, form=None, job=None):
+        context = self.get_import_context_data()
+        context.update(self.admin_site.each_context(request))
+        context.update(
+            title=gettext("Import"),
+            opts=self.model._meta,
+            form=form if form is not None else (self.create_import_form(request) if job is None else None),
+            job=job,
+            media=self.media,
+        )
+        if job is not None:
+            context["progress"] = progress_html(job)
+            context["problems"] = (
+                job.result.get("problems", [])
+                if job.state == Job.State.DONE
+                else [job.error]
+                if job.error
+                else []
             )
-            return HttpResponseRedirect(
-                reverse("admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name)
+            context["confirm_refusal"] = confirm_refusal(job)
+            context["confirm_job"] = confirm_job_of(job)
+            context["rejected_url"] = (
+                reverse("admin:jining_job_download", args=[job.pk, JobFile.Role.REJECTED])
+                if job.result.get("errors")
+                else None
             )
-        return super().process_result(result, request)
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)

@@ -164,11 +164,34 @@ class LookupWidget(widgets.Widget):
         self.fields = fields
         self.label_field = label_field
 
-    def find(self, text):
+    def key(self, field, text):
+        return text.upper() if field in UPPERCASE_KEYS else text
+
+    def table(self, texts):
+        """Every record that any of ``texts`` may name, in one query: {field: {value: [records]}},
+        for ``find`` and ``clean`` (``table=``) to look up without a query per cell."""
         condition = Q()
         for field in self.fields:
-            condition |= Q(**{field: text.upper() if field in UPPERCASE_KEYS else text})
-        matches = list(self.model._default_manager.filter(condition)[:2])
+            condition |= Q(**{f"{field}__in": {self.key(field, text) for text in texts}})
+        table = {field: {} for field in self.fields}
+        if texts:
+            for record in self.model._default_manager.filter(condition):
+                for field in self.fields:
+                    table[field].setdefault(getattr(record, field), []).append(record)
+        return table
+
+    def names(self, value):
+        text = cell_text(value)
+        return [text] if text else []
+
+    def find(self, text, table=None):
+        if table is None:
+            table = self.table([text])
+        found = {}
+        for field in self.fields:
+            for record in table[field].get(self.key(field, text), []):
+                found[record.pk] = record
+        matches = list(found.values())
         if not matches:
             raise ValueError(
                 gettext("No %(model)s called “%(value)s” is on record.")
@@ -181,9 +204,9 @@ class LookupWidget(widgets.Widget):
             )
         return matches[0]
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value, row=None, table=None, **kwargs):
         text = cell_text(value)
-        return self.find(text) if text else None
+        return self.find(text, table) if text else None
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(getattr(value, self.label_field))
@@ -196,12 +219,21 @@ class ListWidget(widgets.ManyToManyWidget):
         super().__init__(model, separator="、", field=label_field)
         self.lookup = LookupWidget(model, fields, label_field)
 
-    def clean(self, value, row=None, **kwargs):
-        names = [name for name in LIST_SEPARATORS_RE.split(cell_text(value)) if name.strip()]
+    def names(self, value):
+        names = (name.strip() for name in LIST_SEPARATORS_RE.split(cell_text(value)))
+        return list(dict.fromkeys(name for name in names if name))
+
+    def table(self, texts):
+        return self.lookup.table(texts)
+
+    def clean(self, value, row=None, table=None, **kwargs):
+        names = self.names(value)
+        if table is None:
+            table = self.table(names)
         found, problems = [], []
-        for name in dict.fromkeys(name.strip() for name in names):
+        for name in names:
             try:
-                found.append(self.lookup.find(name))
+                found.append(self.lookup.find(name, table))
             except ValueError as error:
                 problems.append(str(error))
         if problems:

@@ -85,7 +85,7 @@ class StatsSerializer(serializers.Serializer):
     stale = serializers.BooleanField(
         read_only=True,
         help_text=_(
-            "True if records have changed since `computed_at`; the numbers are then recomputed within "
-            "`STATS_MAX_STALENESS` seconds (60 by default)."
+            "True if records have changed since `computed_at`; a background job then recomputes the "
+            "numbers (queued after writes and every `STATS_REFRESH_SECONDS`, 300 by default)."
         ),
     )

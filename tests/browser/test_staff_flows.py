@@ -112,7 +112,10 @@ def test_import_with_a_bad_row_writes_nothing_then_the_corrected_file_imports(
     page.screenshot(path=shots("04-import-preview"), full_page=True)
     page.click("form[action$='process_import/'] [type=submit]")
     page.wait_for_load_state()
+    assert "/admin/jining/job/" in page.url  # the confirm is a job: its page shows how it went
+    assert "完成" in page.locator("#content").inner_text()
     assert Entrepreneur.objects.count() == before + 2
+    page.goto(f"{live_server.url}/admin/entrepreneurs/entrepreneur/")
     changelist = page.locator("#result_list").inner_text()
     assert "王小明" in changelist and "刘芳" in changelist
     page.screenshot(path=shots("05-import-done"))

@@ -32,7 +32,15 @@ MODEL_ADMINS = [
     for model, model_admin in sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 ]
 #: Views that write: a viewer must be refused outright.
-WRITE_VIEWS = ("_add", "_change", "_delete", "_simple_history", "_import", "_process_import")
+WRITE_VIEWS = (
+    "_add",
+    "_change",
+    "_delete",
+    "_simple_history",
+    "_import",
+    "_import_preview",
+    "_process_import",
+)
 
 
 def is_program_model(model):
@@ -72,6 +80,7 @@ def admin_urls(model, model_admin, obj):
         "id": obj.pk,
         "version_id": version.history_id if version else 0,
         "role": "output",  # a job's file
+        "job_id": 1,  # an import's preview
     }
     for pattern in model_admin.urls:
         if not pattern.name:
