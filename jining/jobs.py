@@ -358,7 +358,9 @@ def _duration(seconds) -> str:
 
 def progress_text(job, elapsed, estimate) -> str:
     parts = []
-    if job.stage:
+    if job.is_finished:  # the last stage's name would read as if it were still at it
+        parts.append(job.get_state_display())
+    elif job.stage:
         parts.append(job.stage)
     if job.total is not None:
         parts.append(_("%(done)s of %(total)s") % {"done": f"{job.done:,}", "total": f"{job.total:,}"})

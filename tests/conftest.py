@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from jining.services import partner_create, token_issue
 from tests.factories import StaffUserFactory
-from tests.other_database import empty_database_url
+from tests.other_database import empty_database_url, manage
 
 
 def pytest_configure(config):
@@ -87,3 +87,14 @@ def anon_client():
 def empty_database(tmp_path):
     """The URL of a new, empty database beside the test database (tests/other_database.py)."""
     yield from empty_database_url(tmp_path)
+
+
+@pytest.fixture
+def processes(empty_database, tmp_path):
+    """Worker and server processes on a new migrated database (tests/live_jobs.py), stopped at the end."""
+    from tests.live_jobs import Processes
+
+    manage(empty_database, "migrate", "--noinput", "-v0")
+    started = Processes(empty_database, tmp_path)
+    yield started
+    started.stop_all()

@@ -28,6 +28,15 @@ def test_a_job_runs_reports_progress_and_keeps_its_file(staff_user):
     assert jobs.read_file(job, JobFile.Role.OUTPUT) == b"1\n2\n3\n4\n5"
 
 
+def test_a_finished_jobs_progress_reads_as_finished_not_as_its_last_stage(staff_user):
+    job = Job.objects.create(kind="test", title="t", user=staff_user, state=Job.State.RUNNING)
+    job.stage, job.done, job.started = "正在比对", 3, timezone.now()
+    assert jobs.job_progress(job)["text"].startswith("正在比对 · 3")
+    job.state, job.finished = Job.State.DONE, job.started
+    text = jobs.job_progress(job)["text"]
+    assert text.startswith(f"{job.get_state_display()} · 3") and "正在比对" not in text
+
+
 def test_a_file_larger_than_a_chunk_is_stored_in_order(staff_user, monkeypatch):
     monkeypatch.setattr(jobs, "CHUNK_BYTES", 7)
     job = Job.objects.create(kind="test", title="t", user=staff_user)
