@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, Max, OuterRef
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -231,7 +231,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            kwargs["queryset"] = User.objects.filter(is_staff=False, is_superuser=False).order_by("username")
+            kwargs["queryset"] = User.objects.filter(
+                is_staff=False, is_superuser=False, is_active=True
+            ).order_by("username")
             kwargs["help_text"] = _("A partner account (create one under “Partner accounts”).")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -361,8 +363,12 @@ class PartnerAccountAdmin(admin.ModelAdmin):
     @admin.action(description=_("Issue a new token to the selected partners"), permissions=["change"])
     def issue_tokens(self, request, queryset):
         for user in queryset:
-            partner_create(username=user.username)  # makes sure the account can read
-            token, key = token_issue(user=user, label=str(_("issued in the admin")))
+            try:
+                partner_create(username=user.username)  # makes sure the account can read
+                token, key = token_issue(user=user, label=str(_("issued in the admin")))
+            except ValidationError as error:  # a disabled account
+                self.message_user(request, f"{user.username}: {'; '.join(error.messages)}", messages.ERROR)
+                continue
             show_new_key(request, token, key)
 
     @admin.action(

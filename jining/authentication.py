@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from jining.models import ApiToken, User
-from jining.services import token_hash
+from jining.services import PARTNER_GROUP, token_hash, token_refusal
 
 
 def permissions_of_token_user() -> RawSQL:
@@ -37,7 +38,8 @@ def permissions_of_token_user() -> RawSQL:
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
-    """Looks the key up by its SHA-256 hash; the token must be enabled, unexpired and its user active.
+    """Looks the key up by its SHA-256 hash; the token must be enabled, unexpired and its user an
+    active partner account (not staff, in the partners group).
 
     On success ``request.auth`` is the ApiToken (throttling keys on it). ``last_used`` is written at most
     once per ``API_TOKEN_LAST_USED_INTERVAL`` seconds, not on every request. The user's permissions come
@@ -62,7 +64,14 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if key.isascii():
             token = (
                 ApiToken.objects.select_related("user")
-                .annotate(user_permissions=permissions_of_token_user())
+                .annotate(
+                    user_permissions=permissions_of_token_user(),
+                    user_is_partner=Exists(
+                        User.groups.through.objects.filter(
+                            user=OuterRef("user_id"), group__name=PARTNER_GROUP
+                        )
+                    ),
+                )
                 .filter(key_hash=token_hash(key))
                 .first()
             )
@@ -76,6 +85,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 _("This partner account is disabled."), code="account_disabled"
             )
+        problem = token_refusal(token.user, in_partner_group=token.user_is_partner)
+        if problem:  # a staff account, or one taken out of the partners group, since the token was issued
+            raise exceptions.AuthenticationFailed(problem, code="account_not_partner")
         self.touch(token)
         # ModelBackend.get_all_permissions() reads this cache instead of querying (per request).
         token.user._perm_cache = set(token.user_permissions.split(",")) if token.user_permissions else set()

@@ -73,10 +73,40 @@ def partner_create(
     return user, created
 
 
+def token_refusal(user: User, *, in_partner_group: bool | None = None) -> str:
+    """Why ``user`` may not hold or use an API token, or ``""`` when it may (a partner account).
+
+    ``in_partner_group`` is the answer when the caller already has it (authentication reads it with
+    the token); otherwise it is queried.
+    """
+    if user.is_staff or user.is_superuser:
+        return _(
+            "API tokens are for partner accounts only: “%(username)s” is a staff account, which "
+            "signs in to the admin instead."
+        ) % {"username": user.username}
+    if not user.is_active:
+        return _("This partner account is disabled.")
+    if in_partner_group is None:
+        in_partner_group = user.groups.filter(name=PARTNER_GROUP).exists()
+    if not in_partner_group:
+        return _(
+            "API tokens are for partner accounts only: “%(username)s” is not in the partners group "
+            "(create it as a partner account first)."
+        ) % {"username": user.username}
+    return ""
+
+
 def token_issue(
     *, user: User, label: str = "", expires: datetime.datetime | None = None
 ) -> tuple[ApiToken, str]:
-    """Issue a new token for ``user``: ``(token, key)``. The key is not stored: show it once."""
+    """Issue a new token for ``user``: ``(token, key)``. The key is not stored: show it once.
+
+    Tokens belong to partner accounts only (active, not staff, in the partners group): a token would
+    let a staff account skip the admin's lockout and session expiry. Anything else is refused.
+    """
+    problem = token_refusal(user)
+    if problem:
+        raise ValidationError({"user": problem})
     if expires is None:
         expires = timezone.now() + datetime.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
     key = KEY_PREFIX + secrets.token_urlsafe(32)

@@ -98,3 +98,24 @@ def test_issue_and_deactivate_actions_on_partners(staff, partner):
         "/admin/jining/partneraccount/", {"action": "activate_partners", "_selected_action": [partner.pk]}
     )
     assert api_status(key) == 200
+
+
+def test_the_token_form_refuses_a_staff_account(staff):
+    clerk = User.objects.create_user("clerk", password="a-long-test-password-42", is_staff=True)
+    response = staff.post("/admin/jining/apitoken/add/", {"user": str(clerk.pk), "label": "x"})
+    assert response.status_code == 200 and "user" in response.context["adminform"].form.errors
+    assert not ApiToken.objects.exists()
+
+
+def test_issuing_a_token_to_a_disabled_partner_says_why_and_issues_nothing(staff, partner):
+    partner.is_active = False
+    partner.save()
+    response = staff.post(
+        "/admin/jining/partneraccount/",
+        {"action": "issue_tokens", "_selected_action": [str(partner.pk)]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    texts = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any(partner.username in text for text in texts), texts
+    assert not ApiToken.objects.filter(user=partner).exists()

@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -157,9 +158,37 @@ def test_logged_in_user_without_view_permission_gets_403(db, client):
     assert response.json()["code"] == "permission_denied"
 
 
-def test_token_of_a_user_outside_the_partners_group_gets_403(db):
-    _token, key = token_issue(user=UserFactory())
-    assert client_for(key).get(URL).status_code == 403
+@pytest.mark.parametrize(
+    "account",
+    [{"is_staff": True}, {"is_superuser": True}, {"is_active": False}, {}],
+    ids=["staff", "superuser", "inactive", "outside-the-partners-group"],
+)
+def test_a_token_is_issued_to_partner_accounts_only(db, account):
+    user = UserFactory(**account)
+    with pytest.raises(ValidationError) as refused:
+        token_issue(user=user)
+    assert "user" in refused.value.message_dict and not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"is_staff": True}, {"is_superuser": True}],
+    ids=["made-staff", "made-superuser"],
+)
+def test_a_partners_token_stops_working_once_the_account_is_made_staff(partner, change):
+    _token, key = token_issue(user=partner)
+    assert client_for(key).get(URL).status_code == 200
+    User.objects.filter(pk=partner.pk).update(**change)
+    response = client_for(key).get(URL)
+    assert response.status_code == 401 and response.json()["code"] == "account_not_partner"
+    assert partner.username in response.json()["detail"]
+
+
+def test_a_token_stops_working_once_the_account_leaves_the_partners_group(partner):
+    _token, key = token_issue(user=partner)
+    partner.groups.clear()
+    response = client_for(key).get(URL)
+    assert response.status_code == 401 and response.json()["code"] == "account_not_partner"
 
 
 def test_partner_create_finds_the_existing_partner(db):
