@@ -6,7 +6,8 @@
 Times ``compute_stats()`` (what ``stats_refresh`` computes: tracked values, totals, the dashboard's
 series) ``--runs`` times; with ``--against REV``, alternately with the ``compute_stats()`` of
 overview/stats.py at git revision REV, and says whether both give the same tracked values and
-totals. Then stores one snapshot (``stats_refresh``: the only write) and times ``dashboard_context()``.
+totals. Then stores one snapshot (``stats_refresh``: the only write), times ``dashboard_context()`` and a
+partner's ``GET /api/v1/stats/`` once the snapshot is stale (in a transaction rolled back).
 Use a database of your own: a copy of the benchmark database, migrated.
 """
 
@@ -45,6 +46,35 @@ def timed(function):
 
 def values(result):
     return {figure.pk: figure.tracked for figure in result["figures"]}, result["tracked_totals"]
+
+
+def time_stale_read(stats, runs):
+    """``GET /api/v1/stats/`` by a partner once the snapshot is stale: served from the snapshot, never
+    recomputed (the recompute is a job). The snapshot is marked stale, as a record's change does; the
+    mark, the partner account and the token made for this are rolled back afterwards."""
+    from django.db import transaction
+    from django.db.models import F
+    from django.test import Client
+    from django.utils import timezone
+
+    from jining.services import partner_create, token_issue
+
+    with transaction.atomic():
+        partner, _created = partner_create(username="bench-stats")
+        _token, key = token_issue(user=partner, label="bench/stats.py")
+        # What a record's change does when it commits (here inside the transaction rolled back).
+        stats.StatsSnapshot.objects.filter(pk=stats.StatsSnapshot.SINGLE_ROW).update(
+            changes=F("changes") + 1, stale_since=timezone.now()
+        )
+        client = Client(HTTP_AUTHORIZATION=f"Token {key}", HTTP_HOST="localhost")
+        for _run in range(runs):
+            response, seconds, queries = timed(lambda: client.get("/api/v1/stats/"))
+            stale = response.json().get("stale") if response.status_code == 200 else None
+            print(
+                f"GET /api/v1/stats/ (snapshot stale): {response.status_code}, stale={stale}, "
+                f"{seconds * 1000:,.1f} ms, {queries} queries"
+            )
+        transaction.set_rollback(True)
 
 
 def main():
@@ -88,6 +118,7 @@ def main():
     for _run in range(args.runs):
         _context, seconds, queries = timed(dashboard.dashboard_context)
         print(f"dashboard_context(): {seconds * 1000:,.1f} ms, {queries} queries")
+    time_stale_read(stats, args.runs)
     print(f"load after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
 
 
