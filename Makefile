@@ -50,7 +50,7 @@ migrations-check: install
 
 ## Write a backup of the database (DATABASE_URL or db.sqlite3) to backups/jining-DATE-TIME.jsonl.gz (docs/reliability.md)
 backup: install
-	mkdir -p backups
+	mkdir -p -m 700 backups
 	$(PY) manage.py backup backups/jining-$$(date +%Y%m%d-%H%M%S).jsonl.gz
 
 ## Load-test the partner API on the local PostgreSQL: 16 connections, 60 s (bench/load.py, docs/reliability.md)

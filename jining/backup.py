@@ -26,6 +26,7 @@ import datetime
 import gzip
 import hashlib
 import json
+import os
 from collections import Counter
 
 from django.apps import apps
@@ -114,6 +115,14 @@ def applied_migrations(using=DEFAULT_DB_ALIAS):
     return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connections[using]).applied_migrations())
 
 
+def _private_file(path):
+    """``path`` opened for writing, readable and writable by its owner only (0600): a backup holds
+    ID-card numbers. An existing file is truncated and its mode tightened too."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return os.fdopen(descriptor, "wb")
+
+
 def dump(path, using=DEFAULT_DB_ALIAS):
     """Write the backup of database ``using`` to ``path`` (gzip). Returns the row count per model."""
     connection = connections[using]
@@ -130,7 +139,11 @@ def dump(path, using=DEFAULT_DB_ALIAS):
             yield from rows(model)
 
     outermost = not connection.in_atomic_block
-    with transaction.atomic(using=using), gzip.open(path, "wt", encoding="utf-8") as stream:
+    with (
+        transaction.atomic(using=using),
+        _private_file(path) as raw,
+        gzip.open(raw, "wt", encoding="utf-8") as stream,
+    ):
         if connection.vendor == "postgresql" and outermost:  # a snapshot: as of the first query
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

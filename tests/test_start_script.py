@@ -80,6 +80,18 @@ def get(url):
         return error.code, error.headers, error.read()
 
 
+def token_lookup(base):
+    """The status of an API request with an unknown token: 401 when the database answered the lookup."""
+    request = urllib.request.Request(
+        base + "/api/v1/incubators/", headers={"Authorization": "Token jn_unknown"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def wait_until_up(process, base, output):
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -122,6 +134,7 @@ def test_start_script_serves_admin_static_files_and_api(database_url, tmp_path):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain http on loopback; everything else as in production
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "DJANGO_CONN_MAX_AGE": "60",  # connections kept between requests, as docs/deploy.md suggests
     }
     output = tmp_path / "start.log"
     with output.open("wb") as log:
@@ -157,6 +170,29 @@ def test_start_script_serves_admin_static_files_and_api(database_url, tmp_path):
 
         status, _, _ = get(base + "/api/v1/entrepreneurs/?search=15090219850615007X")
         assert status == 401
+
+        # The server names no version, and every page carries the Content-Security-Policy.
+        assert headers["Server"] == "gunicorn"
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+
+        # The database drops every connection (a restart, a failover): the kept connections are
+        # checked before reuse, so no request fails. A token lookup reads the database.
+        for _ in range(4):  # each gunicorn worker keeps a connection
+            assert token_lookup(base) == 401
+        if database_url.startswith("postgres"):
+            name = urlsplit(database_url).path.lstrip("/")
+            admin = postgres_admin(database_url)
+            try:
+                with admin.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()",
+                        [name],
+                    )
+                    assert cursor.fetchone()[0] >= 1  # there were kept connections to drop
+            finally:
+                admin.close()
+        assert [token_lookup(base) for _ in range(6)] == [401] * 6
     finally:
         stop(process)
     log_text = output.read_text()

@@ -4,6 +4,7 @@ gives back every table, row for row."""
 
 import gzip
 import os
+import stat
 import subprocess
 import sys
 
@@ -110,6 +111,17 @@ def test_round_trip_gives_back_every_table(varied_database, empty_database, tmp_
     # --force replaces everything: the same database again.
     manage(empty_database, "restore", "--force", str(backup))
     assert digests_of(empty_database) == before
+
+
+def test_a_backup_file_is_readable_by_its_owner_only(db, tmp_path):
+    fresh = tmp_path / "fresh.jsonl.gz"
+    existing = tmp_path / "existing.jsonl.gz"
+    existing.write_bytes(b"old")
+    existing.chmod(0o644)
+    for path in (fresh, existing):
+        call_command("backup", str(path), stdout=open(os.devnull, "w"))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert gzip.open(existing).readline().startswith(b'{"format"')  # rewritten, not appended to
 
 
 def test_restore_refuses_a_non_empty_database(varied_database, tmp_path):

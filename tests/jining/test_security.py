@@ -396,3 +396,11 @@ def test_server_error_log_is_redacted(console, caplog, settings):
     assert "Internal Server Error: /explode/" in output
     assert "RuntimeError: failed for [ID-card redacted …007X]" in output  # the traceback, redacted
     assert ID_CARD not in output and MOBILE not in output
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/api/v1/", "/api/v1/docs/"])
+def test_every_response_carries_the_content_security_policy(db, client, url):
+    policy = client.get(url)["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"  # no inline script, no other origin
+    assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
