@@ -297,9 +297,12 @@ class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
         return super().get_queryset(request).with_event_count().annotate(enterprises_json=enterprises_json())
 
     def get_search_results(self, request, queryset, search_term):
-        """Text columns, founded enterprises' names, whole ID-card and mobile numbers; indexed, and
-        without joins, so without duplicates (see entrepreneurs/search.py)."""
-        found = entrepreneur_search(queryset, split_terms(search_term), for_staff=True)
+        """Text columns, founded enterprises' names, whole ID-card and mobile numbers (with the
+        personal-data permission only); indexed, and without joins, so without duplicates (see
+        entrepreneurs/search.py)."""
+        found = entrepreneur_search(
+            queryset, split_terms(search_term), for_staff=True, personal=self.personal_data_shown(request)
+        )
         return read_ids_if_few(queryset, found), False
 
     @admin.display(description=_("enterprises"))

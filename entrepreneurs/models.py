@@ -15,6 +15,7 @@ from entrepreneurs.pinyin import pinyin_search_text, romanise
 from events.models import Attendance
 from jining.aggregates import count_of, sum_of
 from jining.models import DatePrecision, Organisation, Qualifier, SourcedModel, TimeStampedModel
+from jining.personal import PersonalData, mask_id_card, mask_phone, year_only
 from jining.validators import (
     id_card_birth_date,
     id_card_gender,
@@ -147,10 +148,19 @@ class Entrepreneur(SourcedModel):
 
     history = HistoricalRecords(m2m_fields=["special_groups", "coverage"])
 
+    #: The personal fields and how they are shown without ``view_personal_data`` (jining/personal.py).
+    PERSONAL_DATA = PersonalData(
+        masked={"id_card_number": mask_id_card, "phone": mask_phone, "birth_date": year_only},
+        hidden=("disability_category", "disability_since_year", "health_notes", "story"),
+        sensitive_related={"special_groups": "sensitive"},
+        searched=("id_card_number", "phone"),
+    )
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("entrepreneur")
         verbose_name_plural = _("entrepreneurs")
+        permissions = [("view_personal_data", _("Can view personal data"))]
         indexes = [
             # Staff find a person by the exact mobile number (entrepreneurs.search); the ID-card
             # number has the index of its unique constraint.

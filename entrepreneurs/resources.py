@@ -56,7 +56,6 @@ class EntrepreneurResource(SpreadsheetResource):
     story = text("story", "创业经历")
 
     required_columns = ("姓名",)
-    personal_fields = ("id_card_number", "phone")
 
     class Meta:
         model = Entrepreneur

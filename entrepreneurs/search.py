@@ -175,17 +175,23 @@ def search(queryset: QuerySet, terms: Iterable[str], condition: Callable[..., Q]
     return queryset.filter(AnyOf(F("pk"), Subquery(ids)))
 
 
-def entrepreneur_search(queryset: QuerySet, terms: Iterable[str], *, for_staff: bool = False) -> QuerySet:
+def entrepreneur_search(
+    queryset: QuerySet, terms: Iterable[str], *, for_staff: bool = False, personal: bool | None = None
+) -> QuerySet:
     """The entrepreneurs of ``queryset`` that match every one of ``terms`` in :data:`TEXT_FIELDS`.
 
-    ``for_staff`` adds the names of founded enterprises and whole ID-card and mobile numbers to what
-    a term may match.
+    ``for_staff`` adds the names of founded enterprises to what a term may match, and whole ID-card
+    and mobile numbers unless ``personal`` is false (staff without the personal-data permission:
+    jining/personal.py).
     """
+    by_personal_data = for_staff if personal is None else personal
 
     def condition(term, *, vendor):
         found = any_contains(TEXT_FIELDS, term, vendor=vendor)
         if for_staff:
-            found |= same_person(term) | founded(term, vendor=vendor)
+            found |= founded(term, vendor=vendor)
+        if by_personal_data:
+            found |= same_person(term)
         return found
 
     return search(queryset, terms, condition)

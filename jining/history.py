@@ -12,10 +12,13 @@ import dataclasses
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.utils.html import conditional_escape
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from jining.concurrency import OptimisticConcurrencyMixin
+from jining.personal import HIDDEN, personal_data
+from jining.personal_admin import PersonalDataAdminMixin
 
 
 @receiver(pre_save, dispatch_uid="jining.history.fixture_loads_unrecorded")
@@ -31,19 +34,40 @@ UNINFORMATIVE_FIELDS = frozenset({"updated"})
 
 
 class ChangesWithoutTimestamps(HistoricalRecordContextHelper):
-    """The field-by-field changes of a version, without the ``updated`` timestamp."""
+    """The field-by-field changes of a version, without the ``updated`` timestamp; with
+    ``mask_personal_data``, personal fields' values as a user without the permission sees them
+    (jining/personal.py; a sensitive many-to-many's change hidden whole)."""
+
+    mask_personal_data = False
 
     def context_for_delta_changes(self, delta):
         changes = [change for change in delta.changes if change.field not in UNINFORMATIVE_FIELDS]
         return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
 
+    def format_delta_change(self, change):
+        formatted = super().format_delta_change(change)
+        declaration = personal_data(self.model)
+        if not self.mask_personal_data or change.field not in declaration.fields:
+            return formatted
+        if change.field in declaration.masked:
+            old, new = (
+                conditional_escape(declaration.shown(change.field, value))
+                for value in (change.old, change.new)
+            )
+        else:
+            old = new = conditional_escape(HIDDEN)
+        return dataclasses.replace(formatted, old=old, new=new)
 
-class HistoryAdmin(OptimisticConcurrencyMixin, SimpleHistoryAdmin):
-    """A ModelAdmin base with a read-only history page for each record, and optimistic concurrency:
-    a save is refused if someone else saved the record after the form was opened (jining.concurrency)."""
+
+class HistoryAdmin(PersonalDataAdminMixin, OptimisticConcurrencyMixin, SimpleHistoryAdmin):
+    """A ModelAdmin base with a read-only history page for each record, personal data shown by
+    permission (jining.personal_admin), and optimistic concurrency: a save is refused if someone
+    else saved the record after the form was opened (jining.concurrency)."""
 
     def get_historical_record_context_helper(self, request, historical_record):
-        return ChangesWithoutTimestamps(self.model, historical_record)
+        helper = ChangesWithoutTimestamps(self.model, historical_record)
+        helper.mask_personal_data = not self.personal_data_shown(request)
+        return helper
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):

@@ -166,11 +166,18 @@ def program_model_labels(*, apps=None) -> list[str]:
     return labels
 
 
-def _group_with_permissions(*, apps, name: str, labels: list[str], actions: tuple[str, ...]):
+def _group_with_permissions(
+    *, apps, name: str, labels: list[str], actions: tuple[str, ...], extra: tuple[str, ...] = ()
+):
+    """The group ``name`` with exactly the ``actions`` on the models ``labels``, plus the ``extra``
+    permissions (``"app_label.codename"``)."""
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     group, _created = group_model.objects.get_or_create(name=name)
     wanted = Q(pk__in=[])
+    for permission in extra:
+        app_label, codename = permission.split(".")
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
     for label in labels:
         app_label, model = label.split(".")
         wanted |= Q(
@@ -187,8 +194,9 @@ def roles_sync(*, apps=None) -> dict:
 
     * ``bureau_editors``: view, add, change and delete every program record; import (the change
       permission, see ``IMPORT_EXPORT_IMPORT_PERMISSION_CODE``); ``import_``/``export_`` permissions
-      too if a model defines them.
-    * ``bureau_viewers``: view every program record; export (the view permission).
+      too if a model defines them; personal data unmasked (``PERSONAL_DATA_PERMISSION``).
+    * ``bureau_viewers``: view every program record, personal data masked; export (the view
+      permission).
     * ``partners``: view the partner-visible models through the API (``settings.PARTNER_VISIBLE_MODELS``);
       partner accounts are not staff, so they never get into the admin.
 
@@ -204,6 +212,7 @@ def roles_sync(*, apps=None) -> dict:
             name=EDITOR_GROUP,
             labels=labels,
             actions=("view", "add", "change", "delete", "import", "export"),
+            extra=(settings.PERSONAL_DATA_PERMISSION,),
         ),
         VIEWER_GROUP: _group_with_permissions(
             apps=apps, name=VIEWER_GROUP, labels=labels, actions=("view", "export")

@@ -139,6 +139,9 @@ DERIVED_MODELS = [
     "django_tasks_database.dbtaskresult",
 ]
 # What the partners group may read (its view_ permissions; jining.services.partner_group_ensure).
+# Who sees personal data unmasked (jining/personal.py): bureau_editors and superusers hold it,
+# bureau_viewers and partners do not.
+PERSONAL_DATA_PERMISSION = "entrepreneurs.view_personal_data"
 PARTNER_VISIBLE_MODELS = [
     "jining.organisation",
     "jining.source",

@@ -40,7 +40,7 @@ MODELS = ("entrepreneur", "enterprise", "event", "financing")
 @pytest.fixture
 def editor_client(client, db):
     perms = [f"{action}_{model}" for action in ("add", "change", "view") for model in MODELS]
-    client.force_login(user_with("editor", *perms))
+    client.force_login(user_with("editor", *perms, "view_personal_data"))  # as bureau_editors
     return client
 
 
@@ -366,10 +366,18 @@ def test_csv_round_trip(editor_client):
 # --- Roles ---
 
 
-def test_viewer_cannot_import_but_exports_without_personal_columns(viewer_client):
-    factories.EntrepreneurFactory(
-        name="张智杰", id_card_number=factories.make_id_card(1), phone="13800000001"
+def test_viewer_cannot_import_and_exports_personal_data_masked(viewer_client):
+    disabled = factories.SpecialGroupFactory(name="残疾人", sensitive=True)
+    veteran = factories.SpecialGroupFactory(name="退役军人", sensitive=False)
+    person = factories.EntrepreneurFactory(
+        name="张智杰",
+        id_card_number=factories.make_id_card(1),
+        phone="13800000001",
+        birth_date=datetime.date(1985, 6, 15),
+        story="高位截瘫后创业",
+        disability_category="肢体",
     )
+    person.special_groups.set([disabled, veteran])
     changelist = viewer_client.get(reverse("admin:entrepreneurs_entrepreneur_changelist"))
     assert changelist.status_code == 200
     assert reverse("admin:entrepreneurs_entrepreneur_import") not in changelist.text
@@ -380,8 +388,13 @@ def test_viewer_cannot_import_but_exports_without_personal_columns(viewer_client
     )
     assert viewer_client.get(reverse("admin:entrepreneurs_entrepreneur_import_template")).status_code == 403
     rows = csv_rows(export(viewer_client))
-    assert "身份证号" not in rows[0] and "手机号" not in rows[0]
-    assert factories.make_id_card(1) not in "".join(rows[1]) and "13800000001" not in "".join(rows[1])
+    row = dict(zip(rows[0], rows[1], strict=True))
+    card = factories.make_id_card(1)
+    assert row["身份证号"] == card[:4] + "*" * 10 + card[-4:] and row["手机号"] == "138****0001"
+    assert row["出生日期"] == "1985" and row["特殊群体"] == "退役军人"
+    assert (
+        "创业经历" not in row and "高位截瘫" not in "".join(rows[1]) and "1985-06-15" not in "".join(rows[1])
+    )
 
 
 def test_editor_exports_personal_columns(editor_client):
@@ -391,6 +404,7 @@ def test_editor_exports_personal_columns(editor_client):
     rows = csv_rows(export(editor_client))
     assert rows[1][rows[0].index("身份证号")] == factories.make_id_card(1)
     assert rows[1][rows[0].index("手机号")] == "13800000001"
+    assert "创业经历" in rows[0]
 
 
 def test_view_and_add_without_change_cannot_import(client, db):

@@ -29,6 +29,7 @@ from jining.importing.jobs import (
 from jining.importing.resources import export_resource_for
 from jining.jobs import progress_html
 from jining.models import Job, JobFile
+from jining.personal import may_view_personal_data
 
 
 class ExportFieldsForm(SelectableFieldsExportForm):
@@ -74,7 +75,8 @@ class SpreadsheetImportExportMixin(ExportJobMixin, ImportExportMixin):
     """Import (a preview job, then a confirm job writing in one transaction) and export for a ModelAdmin.
 
     Import needs the add and the change permission; export needs the view permission, and users
-    without the change permission export without the personal columns (ID-card number, phone).
+    without the personal-data permission export personal columns masked or not at all
+    (``SpreadsheetResource.for_viewers``, jining/personal.py).
     """
 
     import_formats = FORMATS
@@ -92,7 +94,7 @@ class SpreadsheetImportExportMixin(ExportJobMixin, ImportExportMixin):
 
     def get_export_resource_classes(self, request):
         classes = super().get_export_resource_classes(request)
-        if self.has_change_permission(request):
+        if may_view_personal_data(request.user):
             return classes
         return [resource_class.for_viewers() for resource_class in classes]
 

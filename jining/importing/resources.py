@@ -2,30 +2,35 @@
 
 Chinese column names and widgets for import and export (the import itself, validating every row by
 the model's rules in bulk, is ``jining.importing.bulk``); cells a spreadsheet would run as a
-formula are neutralised on export; personal columns are left out for users who may only view.
+formula are neutralised on export; personal columns are masked or left out for users without the
+personal-data permission (``for_viewers``).
 ``export_resource_for`` makes an export-only resource of every field of a model.
 
 Column names are plain Chinese strings, not translations: they are the file format, and a file
 exported with the admin in English must import again.
 """
 
+import copy
+
 from django.utils.translation import gettext
 from import_export import resources, widgets
+from import_export.fields import Field
 
 from jining.importing.cells import neutralise
 from jining.importing.formats import ImportFileError
-from jining.importing.widgets import ChoiceWidget, DateWidget, YesNoWidget, export_widget
+from jining.importing.widgets import ChoiceWidget, DateWidget, MaskedWidget, YesNoWidget, export_widget
+from jining.personal import personal_data
 
 
 class SpreadsheetResource(resources.ModelResource):
     """A resource with Chinese column names, full model validation and safe exports.
 
-    Subclasses declare their fields, ``required_columns`` (checked before any row), the
-    ``personal_fields`` that viewers never export, and ``candidates``/``match`` for their match key.
+    Subclasses declare their fields, ``required_columns`` (checked before any row) and
+    ``candidates``/``match`` for their match key. Which columns are personal data, and how they are
+    masked, comes from the model's ``PERSONAL_DATA`` (jining/personal.py).
     """
 
     required_columns: tuple[str, ...] = ()
-    personal_fields: tuple[str, ...] = ()
     include_personal = True
 
     class Meta:
@@ -33,12 +38,28 @@ class SpreadsheetResource(resources.ModelResource):
 
     @classmethod
     def for_viewers(cls):
-        """The same resource without the personal columns, for users who may only view."""
-        if not cls.personal_fields:
-            return cls
-        return type(cls)(
-            f"{cls.__name__}ForViewers", (cls,), {"__module__": cls.__module__, "include_personal": False}
-        )
+        """The same resource as a user without the personal-data permission exports it (the model's
+        ``PERSONAL_DATA``): masked columns masked (ID card ``1509**********1234``, date of birth as
+        its year), hidden columns left out, sensitive related rows (残疾人) left out of their lists."""
+        if "_for_viewers" in cls.__dict__:
+            return cls.__dict__["_for_viewers"]
+        declaration = personal_data(cls._meta.model)
+        attrs = {"__module__": cls.__module__, "include_personal": False}
+        for name in declaration.fields:
+            field = cls.fields.get(name)
+            if field is None:
+                continue
+            if name in declaration.masked:
+                widget = MaskedWidget(declaration.masked[name])
+            elif name in declaration.sensitive_related:
+                widget = copy.copy(field.widget)
+                widget.excluded = {declaration.sensitive_related[name]: True}
+            else:
+                continue  # hidden: left out of the export order
+            attrs[name] = Field(attribute=field.attribute, column_name=field.column_name, widget=widget)
+        viewers = cls if not declaration.fields else type(cls)(f"{cls.__name__}ForViewers", (cls,), attrs)
+        cls._for_viewers = viewers
+        return viewers
 
     @classmethod
     def get_display_name(cls):
@@ -48,7 +69,8 @@ class SpreadsheetResource(resources.ModelResource):
         order = super().get_export_order()
         if self.include_personal:
             return order
-        return tuple(name for name in order if name not in self.personal_fields)
+        hidden = personal_data(self._meta.model).hidden
+        return tuple(name for name in order if name not in hidden)
 
     def get_import_order(self):
         return super().get_export_order()

@@ -235,7 +235,7 @@ class ValuesReader:
                 return self.text_column(model_field)
         if model_field.many_to_many and model_field.concrete:
             if render is sheet_widgets.ListWidget.render:
-                return self.list_column(model_field, widget.field)
+                return self.list_column(model_field, widget.field, excluded=widget.excluded)
             if render is sheet_widgets.RelatedListWidget.render:
                 return self.list_column(model_field, None)
         return None
@@ -263,13 +263,16 @@ class ValuesReader:
 
         return column
 
-    def list_column(self, model_field, label_field):
-        """A many-to-many list as ``ListWidget`` (labels) or ``RelatedListWidget`` (``str()``) writes
-        it, in the related model's default order, read in one query per chunk."""
+    def list_column(self, model_field, label_field, excluded=None):
+        """A many-to-many list as ``ListWidget`` (labels, without the ``excluded`` rows) or
+        ``RelatedListWidget`` (``str()``) writes it, in the related model's default order, read in
+        one query per chunk."""
         owner = model_field.related_query_name()
         if owner.endswith("+"):
             return None
         related = model_field.related_model._default_manager
+        if excluded:
+            related = related.exclude(**excluded)
         if label_field is not None:
             label = model_field_of(model_field.related_model, label_field)
             if label is None or not label.concrete or label.is_relation:

@@ -240,10 +240,32 @@ class ListWidget(widgets.ManyToManyWidget):
             raise ValueError(" ".join(problems))
         return found
 
+    #: Related rows left out on export (e.g. ``{"sensitive": True}`` for users without the
+    #: personal-data permission: jining.importing.resources.SpreadsheetResource.for_viewers).
+    excluded: dict = {}
+
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        return "、".join(str(getattr(item, self.field)) for item in value.all())
+        items = value.exclude(**self.excluded) if self.excluded else value.all()
+        return "、".join(str(getattr(item, self.field)) for item in items)
+
+
+class MaskedWidget(widgets.Widget):
+    """An export-only cell: the value as ``mask`` shows it (jining/personal.py); never imported (users
+    who get masked exports cannot import)."""
+
+    def __init__(self, mask):
+        super().__init__()
+        self.mask = mask
+
+    def render(self, value, obj=None, **kwargs):
+        if value in (None, ""):
+            return ""
+        return str(self.mask(value))
+
+    def clean(self, value, row=None, **kwargs):
+        raise ValueError(gettext("A masked column cannot be imported."))
 
 
 def choice_field(attribute, column_name, choices, **kwargs):

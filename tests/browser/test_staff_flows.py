@@ -5,6 +5,7 @@ The screenshots these tests take illustrate docs/staff-guide.md (refresh with `m
 """
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -131,3 +132,26 @@ def test_viewer_is_refused_an_edit(page, live_server, viewer, shots):
     assert response.status == 403
     person.refresh_from_db()
     assert person.name == "赵少青"
+
+
+def test_a_viewer_sees_zhang_zhijies_personal_data_masked_an_editor_in_full(
+    page, live_server, viewer, editor, shots
+):
+    person = Entrepreneur.objects.get(name="张智杰")
+    card = make_id_card(3, birth=datetime.date(1984, 3, 2))
+    person.id_card_number, person.phone, person.health_notes = card, "13912345678", "术后复查"
+    person.save()
+    url = f"{live_server.url}/admin/entrepreneurs/entrepreneur/{person.pk}/change/"
+
+    login(page, live_server, "viewer", PASSWORD)
+    page.goto(url)
+    content = page.locator("#content").inner_text()
+    assert card[:4] + "*" * 10 + card[-4:] in content and "139****5678" in content
+    assert card not in page.content() and "13912345678" not in page.content() and "术后复查" not in content
+    page.screenshot(path=shots("07-viewer-masked"), full_page=True)
+
+    page.context.clear_cookies()
+    login(page, live_server, "editor", PASSWORD)
+    page.goto(url)
+    assert page.input_value("#id_id_card_number") == card and page.input_value("#id_phone") == "13912345678"
+    assert page.input_value("#id_health_notes") == "术后复查"

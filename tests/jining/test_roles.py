@@ -108,7 +108,8 @@ def test_groups_hold_exactly_their_permissions():
         f"{action}_{label.split('.')[1]}"
         for label in labels
         for action in ("view", "add", "change", "delete")
-    }
+    } | {"view_personal_data"}
+    assert settings.PERSONAL_DATA_PERMISSION == "entrepreneurs.view_personal_data"
     partner = set(groups[PARTNER_GROUP].permissions.values_list("codename", flat=True))
     assert partner == {f"view_{label.split('.')[1]}" for label in settings.PARTNER_VISIBLE_MODELS}
     assert partner == set(partner_group_ensure().permissions.values_list("codename", flat=True))

@@ -18,7 +18,14 @@ from django.test.utils import CaptureQueriesContext
 from import_export.admin import ExportMixin
 from import_export.fields import Field
 
-from entrepreneurs.models import Enterprise, EnterpriseFigure, Entrepreneur, Financing, SupportMeasure
+from entrepreneurs.models import (
+    Enterprise,
+    EnterpriseFigure,
+    Entrepreneur,
+    Financing,
+    SpecialGroup,
+    SupportMeasure,
+)
 from entrepreneurs.resources import EntrepreneurResource
 from events.models import Attendance, EventKind
 from jining.importing import streaming
@@ -55,7 +62,7 @@ class Pool:
         )
         self.source = factories.SourceFactory(title="返乡创业纪实", publisher="")
         self.groups = [
-            factories.SpecialGroupFactory(code="disabled", name="残疾人"),
+            factories.SpecialGroupFactory(code="disabled", name="残疾人", sensitive=True),
             factories.SpecialGroupFactory(code="formula", name="=1+1"),
             factories.SpecialGroupFactory(code="veteran", name="退役军人"),
         ]
@@ -309,7 +316,14 @@ def test_selected_fields_sparse_rows_and_the_viewers_variant(records):
     assert text.splitlines()[0] == "姓名,出生日期,手机号,特殊群体"
     viewers = EntrepreneurResource.for_viewers()()
     text = assert_same_files(viewers, Entrepreneur.objects.all())
-    assert "手机号" not in text and "身份证号" not in text
+    header, first = (line.split(",") for line in text.splitlines()[:2])
+    row = dict(zip(header, first, strict=False))
+    assert "创业经历" not in header and row["出生日期"].isdigit()  # the story left out, the year only
+    assert "*" in row["身份证号"] and row["手机号"].startswith("138****")
+    for person in Entrepreneur.objects.exclude(id_card_number="").exclude(phone=""):
+        assert person.id_card_number not in text and person.phone not in text
+    sensitive = set(SpecialGroup.objects.filter(sensitive=True).values_list("name", flat=True))
+    assert sensitive and not any(name in text for name in sensitive)
 
 
 class DehydratingResource(EntrepreneurResource):

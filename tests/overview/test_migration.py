@@ -114,8 +114,16 @@ def test_migrate_from_the_earlier_release_keeps_every_row(empty_database):
     changed = {table for table in before if before[table] != after.get(table)}
     # The moved models' content types are relabelled in place (same ids, so every permission, group
     # and admin log entry still points at them); models added since get content types and
-    # permissions of their own, and their tables start empty. No other row of any table changes.
-    assert changed == {"django_content_type", "auth_permission"}
+    # permissions of their own, and their tables start empty; bureau_editors gain the personal-data
+    # permission (entrepreneurs 0009). No other row of any table changes.
+    assert changed == {"django_content_type", "auth_permission", "auth_group_permissions"}
+    editors = run_python(
+        empty_database,
+        "from django.contrib.auth.models import Group\n"
+        "print(json.dumps(sorted(Group.objects.get(name='bureau_editors').permissions"
+        ".filter(codename='view_personal_data').values_list('codename', flat=True))))",
+    )
+    assert editors == ["view_personal_data"]
     assert all(after[table][0] == 0 for table in after.keys() - before.keys())
     kept = run_python(empty_database, CONTENT_TYPES_AND_PERMISSIONS)
     for pk, label in old_types.items():

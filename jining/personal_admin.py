@@ -1,0 +1,136 @@
+"""The admin side of personal data (jining/personal.py): a ModelAdmin base that shows a model's
+``PERSONAL_DATA`` only to users with the permission, and the sidebar filter that hides sensitive rows.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
+
+from jining.personal import may_view_personal_data, personal_data
+
+#: ``<prefix><field>`` names the read-only display of a personal field as a user without the
+#: permission sees it, in fieldsets and list_display.
+MASKED_PREFIX = "masked_"
+
+
+class NonSensitiveRelatedFilter(admin.RelatedFieldListFilter):
+    """A sidebar filter on a many-to-many field that offers only the related rows not flagged
+    sensitive, and refuses a URL that filters by a sensitive one (``flag``: set by subclassing)."""
+
+    flag = "sensitive"
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to={self.flag: False})
+
+    def queryset(self, request, queryset):
+        values = [value for value in (self.lookup_val or []) if value not in (None, "")]
+        if values:
+            try:
+                sensitive = self.field.related_model._default_manager.filter(
+                    pk__in=values, **{self.flag: True}
+                )
+                refused = sensitive.exists()
+            except (ValueError, ValidationError) as error:
+                raise IncorrectLookupParameters(error) from error
+            if refused:
+                raise IncorrectLookupParameters(
+                    f"filtering by a sensitive {self.field.name} needs the permission"
+                )
+        return super().queryset(request, queryset)
+
+
+class PersonalDataAdminMixin:
+    """A ModelAdmin base that shows the model's ``PERSONAL_DATA`` only to users with the permission.
+
+    Without it: in fieldsets (change, add and history pages) and list_display each personal field is
+    replaced by a read-only display of its masked value (so it is not in the form either: such a user
+    cannot change it); search fields on personal data (ID card, phone) are dropped and the sidebar
+    filters on them removed, a sensitive many-to-many's filter offering the non-sensitive rows only.
+    A no-op for models without personal data. ``jining.history.HistoryAdmin`` includes it, so every
+    program model's admin does.
+    """
+
+    def personal_data_shown(self, request) -> bool:
+        """Whether this request's user sees the model's personal data unmasked (always, for a model
+        that holds none; never without a request)."""
+        if not personal_data(self.model).fields:
+            return True
+        return request is not None and may_view_personal_data(request.user)
+
+    def _masked(self, names):
+        personal = set(personal_data(self.model).fields)
+
+        def swap(entry):
+            if isinstance(entry, list | tuple):
+                return tuple(swap(item) for item in entry)
+            return MASKED_PREFIX + entry if entry in personal else entry
+
+        return swap(names)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.personal_data_shown(request):
+            return fieldsets
+        return [
+            (title, {**options, "fields": self._masked(options["fields"])}) for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if self.personal_data_shown(request):
+            return readonly
+        return (*readonly, *(MASKED_PREFIX + name for name in personal_data(self.model).fields))
+
+    def get_list_display(self, request):
+        list_display = super().get_list_display(request)
+        return list_display if self.personal_data_shown(request) else self._masked(list_display)
+
+    def get_list_filter(self, request):
+        list_filter = super().get_list_filter(request)
+        if self.personal_data_shown(request):
+            return list_filter
+        declaration = personal_data(self.model)
+        kept = []
+        for entry in list_filter:
+            name = entry if isinstance(entry, str) else entry[0] if isinstance(entry, list | tuple) else None
+            if name in declaration.sensitive_related:
+                flag = declaration.sensitive_related[name]
+                kept.append((name, type("NonSensitiveFilter", (NonSensitiveRelatedFilter,), {"flag": flag})))
+            elif name not in declaration.fields:
+                kept.append(entry)
+        return kept
+
+    def get_search_fields(self, request):
+        search_fields = super().get_search_fields(request)
+        if self.personal_data_shown(request):
+            return search_fields
+        searched = set(personal_data(self.model).searched)
+        return tuple(name for name in search_fields if name.lstrip("=^@") not in searched)
+
+    def __getattr__(self, name):
+        """``masked_<field>``: the display of a personal field without the permission."""
+        if name.startswith(MASKED_PREFIX):
+            field_name = name.removeprefix(MASKED_PREFIX)
+            model = self.__dict__.get("model")
+            if model is not None and field_name in personal_data(model).fields:
+                return masked_display(model, field_name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def masked_display(model, field_name):
+    """A read-only admin display (a function of the record) of ``field_name`` as shown without the
+    permission, labelled with the field's verbose name."""
+    declaration = personal_data(model)
+    field = model._meta.get_field(field_name)
+
+    def display(obj):
+        value = getattr(obj, field_name)
+        if field.many_to_many:
+            items = declaration.shown(field_name, list(value.all()))
+            return "、".join(str(item) for item in items) or "-"
+        shown = declaration.shown(field_name, value)
+        return "-" if shown in (None, "") else shown
+
+    display.short_description = field.verbose_name
+    return display
