@@ -160,10 +160,18 @@ def dump(path, using=DEFAULT_DB_ALIAS):
     return counts
 
 
+def models_with_tables(using=DEFAULT_DB_ALIAS):
+    """``backup_models()`` whose tables database ``using`` has. A database migrated to an earlier
+    release lacks the tables of models added since (the access log): they cannot hold any row of a
+    backup that release wrote."""
+    existing = set(connections[using].introspection.table_names())
+    return [model for model in backup_models() if model._meta.db_table in existing]
+
+
 def program_data_present(using=DEFAULT_DB_ALIAS) -> list[str]:
     """Labels of the models that hold rows in the target: users or any program app's table."""
     found = []
-    for model in backup_models():
+    for model in models_with_tables(using):
         if model._meta.app_label in settings.PROGRAM_APPS and model._base_manager.using(using).exists():
             found.append(model._meta.label)
     return found
@@ -285,7 +293,7 @@ def restore(path, using=DEFAULT_DB_ALIAS, force=False, stdout=None):
                 + "). Restore into an empty, migrated database, or use --force to replace everything in it."
             )
 
-        models = backup_models()
+        models = models_with_tables(using)
         counts = Counter()
         trailer = {}
 

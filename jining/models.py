@@ -373,3 +373,46 @@ class JobFileChunk(models.Model):
 
     def __str__(self):
         return f"{self.file_id}#{self.seq}"
+
+
+class AccessLog(models.Model):
+    """One view of unmasked personal data (jining/personal.py): who saw which fields of whose record,
+    when and from where (a page, a history page, an export with its row count). Written by the code
+    that shows the data, never changed afterwards; superusers read it in the admin."""
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("record page")
+        HISTORY = "history", _("history page")
+        EXPORT = "export", _("export")
+
+    when = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("user name"), max_length=150)
+    channel = models.CharField(_("seen on"), max_length=10, choices=Channel)
+    record_type = models.CharField(_("kind of record"), max_length=100)
+    record_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
+    record = models.CharField(_("record"), max_length=200, blank=True)
+    #: The personal fields seen, as ``,name,name,`` (so that one field is found with ``contains``).
+    fields = models.CharField(_("fields"), max_length=500)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    path = models.CharField(_("address of the page"), max_length=500, blank=True)
+    address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-when", "-id"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        indexes = [
+            models.Index(fields=["record_type", "record_id", "-when"], name="jining_accesslog_record"),
+            models.Index(fields=["user", "-when"], name="jining_accesslog_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} · {self.record or self.record_type} · {self.when:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("An access log entry is never changed.")
+        super().save(*args, **kwargs)

@@ -97,3 +97,25 @@ def personal_data(model) -> PersonalData:
 def may_view_personal_data(user) -> bool:
     """Whether ``user`` sees personal data unmasked (partners never: they hold no such permission)."""
     return bool(user and user.is_active and user.has_perm(settings.PERSONAL_DATA_PERMISSION))
+
+
+def access_record(*, user, channel, model, fields, record=None, rows=None, path="", address=None):
+    """Log that ``user`` saw the personal ``fields`` of ``model`` unmasked: of the one ``record``
+    (a page) or of ``rows`` records (an export). Nothing is logged for no personal field."""
+    from jining.models import AccessLog
+
+    fields = [name for name in personal_data(model).fields if name in set(fields)]
+    if not fields:
+        return None
+    return AccessLog.objects.create(
+        user=user,
+        username=getattr(user, "username", "") or "",
+        channel=channel,
+        record_type=model._meta.label_lower,
+        record_id=getattr(record, "pk", None),
+        record=str(record)[:200] if record is not None else "",
+        fields="," + ",".join(fields) + ",",
+        rows=rows,
+        path=path[:500],
+        address=address,
+    )

@@ -4,9 +4,12 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 
-from jining.personal import may_view_personal_data, personal_data
+from jining.models import AccessLog
+from jining.personal import access_record, may_view_personal_data, personal_data
+from jining.security import client_ip
 
 #: ``<prefix><field>`` names the read-only display of a personal field as a user without the
 #: permission sees it, in fieldsets and list_display.
@@ -107,6 +110,42 @@ class PersonalDataAdminMixin:
             return search_fields
         searched = set(personal_data(self.model).searched)
         return tuple(name for name in search_fields if name.lstrip("=^@") not in searched)
+
+    # Each view of unmasked personal data is logged (jining.models.AccessLog).
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._log_access(request, response, object_id, AccessLog.Channel.PAGE)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._log_access(request, response, object_id, AccessLog.Channel.HISTORY)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._log_access(request, response, object_id, AccessLog.Channel.HISTORY)
+        return response
+
+    def _log_access(self, request, response, object_id, channel):
+        declaration = personal_data(self.model)
+        if not declaration.fields or request.method != "GET" or response.status_code != 200:
+            return
+        if not self.personal_data_shown(request):
+            return  # masked: nothing personal was seen
+        record = self.get_object(request, unquote(object_id))
+        if record is None:
+            return
+        access_record(
+            user=request.user,
+            channel=channel,
+            model=self.model,
+            fields=declaration.fields,
+            record=record,
+            path=request.get_full_path(),
+            address=client_ip(request),
+        )
 
     def __getattr__(self, name):
         """``masked_<field>``: the display of a personal field without the permission."""

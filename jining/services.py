@@ -142,9 +142,10 @@ EDITOR_GROUP = "bureau_editors"  # 业务编辑：增删改查、导入
 VIEWER_GROUP = "bureau_viewers"  # 只读查看：查看、导出
 
 #: The apps whose models make up the program's records.
-#: Models of the program apps (``settings.PROGRAM_APPS``) that are accounts, not program records: no
-#: group gets rights on them here (nor on ``settings.DERIVED_MODELS``).
-ACCOUNT_MODELS = frozenset({"jining.user", "jining.apitoken", "jining.partneraccount"})
+#: Models of the program apps (``settings.PROGRAM_APPS``) that are accounts or the access log, not
+#: program records: no group gets rights on them here (nor on ``settings.DERIVED_MODELS``); the
+#: access log is for superusers only.
+ACCOUNT_MODELS = frozenset({"jining.user", "jining.apitoken", "jining.partneraccount", "jining.accesslog"})
 
 
 def program_model_labels(*, apps=None) -> list[str]:

@@ -138,10 +138,10 @@ DERIVED_MODELS = [
     "jining.jobfilechunk",
     "django_tasks_database.dbtaskresult",
 ]
-# What the partners group may read (its view_ permissions; jining.services.partner_group_ensure).
 # Who sees personal data unmasked (jining/personal.py): bureau_editors and superusers hold it,
 # bureau_viewers and partners do not.
 PERSONAL_DATA_PERMISSION = "entrepreneurs.view_personal_data"
+# What the partners group may read (its view_ permissions; jining.services.partner_group_ensure).
 PARTNER_VISIBLE_MODELS = [
     "jining.organisation",
     "jining.source",

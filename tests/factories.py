@@ -18,7 +18,7 @@ from entrepreneurs.models import (
 )
 from events.models import Attendance, Event, EventKind, EventSeries, Segment
 from incubators.models import Designation, Facility, Incubator, Residency, Service
-from jining.models import ApiToken, Job, JobFile, JobFileChunk, Organisation, Programme, Source
+from jining.models import AccessLog, ApiToken, Job, JobFile, JobFileChunk, Organisation, Programme, Source
 from jining.validators import id_card_check_char, uscc_check_char
 from overview.models import ReportedFigure, StatsSnapshot
 
@@ -323,3 +323,14 @@ class JobFileChunkFactory(factory.django.DjangoModelFactory):
     file = factory.SubFactory(JobFileFactory)
     seq = factory.Sequence(int)
     data = b"x"
+
+
+class AccessLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessLog
+
+    username = "editor"
+    channel = AccessLog.Channel.PAGE
+    record_type = "entrepreneurs.entrepreneur"
+    record = "张智杰"
+    fields = ",id_card_number,"

@@ -1,4 +1,5 @@
-"""Personal data shown by permission on every page type staff can open (jining/personal.py).
+"""Personal data shown by permission on every page type staff can open (jining/personal.py), and
+the log of every unmasked view (jining.models.AccessLog).
 
 A person is planted with an ID-card number, a phone, an exact birth date, disability and health
 details, a story and a sensitive special group (残疾人). For each page type and role, the page must
@@ -13,8 +14,10 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from entrepreneurs.models import Entrepreneur
+from jining.models import AccessLog
 from jining.personal import PersonalData, mask_id_card, mask_phone, personal_data, year_only
 from jining.services import EDITOR_GROUP, VIEWER_GROUP
 from tests import factories
@@ -206,3 +209,83 @@ def test_a_new_personal_field_is_masked_everywhere_at_once(client, person, monke
     stream = io.StringIO()
     stream.write(viewers().export(Entrepreneur.objects.all()).csv)
     assert "鄂尔多斯东胜区" not in stream.getvalue()
+
+
+# --- The access log ---------------------------------------------------------------------------------
+
+
+def test_each_unmasked_view_is_logged_and_a_masked_one_is_not(client, person):
+    editor, viewer = member_of(EDITOR_GROUP), member_of(VIEWER_GROUP)
+    for user in (viewer, editor):
+        client.force_login(user)
+        for url in pages(person):
+            assert client.get(url, REMOTE_ADDR="10.1.2.3").status_code == 200
+    entries = list(AccessLog.objects.order_by("id"))
+    assert {entry.user for entry in entries} == {editor}  # the viewer saw only masked values
+    assert [entry.channel for entry in entries] == ["page", "history", "history"]  # not the changelist
+    first = entries[0]
+    assert (first.record_type, first.record_id, first.record) == (
+        "entrepreneurs.entrepreneur",
+        person.pk,
+        "张智杰",
+    )
+    assert ",id_card_number," in first.fields and ",story," in first.fields
+    assert first.address == "10.1.2.3" and first.path.endswith(f"/{person.pk}/change/")
+
+
+def test_an_unmasked_export_is_logged_with_its_row_count(client, person):
+    factories.EntrepreneurFactory(name="王一")
+    editor = member_of(EDITOR_GROUP)
+    client.force_login(editor)
+    url = reverse("admin:entrepreneurs_entrepreneur_export")
+    every_field = dict.fromkeys(re.findall(r'type="checkbox" name="([^"]+)"', client.get(url).text), "on")
+    run_export(client, url, {"format": "1", "resource": "0", **every_field})
+    (entry,) = AccessLog.objects.all()
+    assert (entry.user, entry.channel, entry.rows, entry.record_id) == (editor, "export", 2, None)
+    assert ",id_card_number," in entry.fields and ",phone," in entry.fields
+
+    client.force_login(member_of(VIEWER_GROUP))  # a masked export: nothing to log
+    every_field = dict.fromkeys(re.findall(r'type="checkbox" name="([^"]+)"', client.get(url).text), "on")
+    run_export(client, url, {"format": "1", "resource": "0", **every_field})
+    assert AccessLog.objects.count() == 1
+
+
+def test_a_superuser_finds_who_looked_at_a_persons_id_number_this_year(client, person):
+    editor = member_of(EDITOR_GROUP)
+    client.force_login(editor)
+    client.get(reverse("admin:entrepreneurs_entrepreneur_change", args=[person.pk]))
+    other = factories.EntrepreneurFactory(name="赵少青", id_card_number=factories.make_id_card(9))
+    client.get(reverse("admin:entrepreneurs_entrepreneur_change", args=[other.pk]))
+
+    client.force_login(factories.UserFactory(username="root", is_staff=True, is_superuser=True))
+    year = timezone.localdate().year
+    response = client.get(
+        reverse("admin:jining_accesslog_changelist"),
+        {"q": "张智杰", "field": "id_card_number", "when__year": str(year)},
+    )
+    assert response.status_code == 200
+    assert [(entry.username, entry.record) for entry in response.context["cl"].result_list] == [
+        (editor.username, "张智杰")
+    ]
+    assert "身份证号" in response.text  # the fields, by their names
+
+
+def test_the_access_log_is_for_superusers_and_never_editable(client, person):
+    editor = member_of(EDITOR_GROUP)
+    client.force_login(editor)
+    client.get(reverse("admin:entrepreneurs_entrepreneur_change", args=[person.pk]))
+    entry = AccessLog.objects.get()
+    assert client.get(reverse("admin:jining_accesslog_changelist")).status_code == 403
+    client.force_login(factories.UserFactory(username="root", is_staff=True, is_superuser=True))
+    change = reverse("admin:jining_accesslog_change", args=[entry.pk])
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"username": "someone else"}).status_code == 403
+    assert (
+        client.post(reverse("admin:jining_accesslog_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert client.get(reverse("admin:jining_accesslog_add")).status_code == 403
+    entry.username = "someone else"
+    with pytest.raises(ValueError):
+        entry.save()
+    assert AccessLog.objects.get().username == editor.username

@@ -29,7 +29,9 @@ from jining.importing.cells import cell_text, neutralise
 from jining.importing.formats import XLSX, ImportFileError
 from jining.importing.streaming import write_export
 from jining.jobs import JobError, job_start, job_task, read_file
-from jining.models import Job, JobFile
+from jining.models import AccessLog, Job, JobFile
+from jining.personal import access_record
+from jining.security import client_ip
 
 
 def export_start(model_admin, request, export_form, file_format):
@@ -55,6 +57,8 @@ def export_start(model_admin, request, export_form, file_format):
             "form": form_data,
             "pks": pks,
             "language": getattr(request, "LANGUAGE_CODE", None),
+            "path": request.get_full_path(),
+            "address": client_ip(request),
         },
     )
 
@@ -108,6 +112,17 @@ def export_task(run):
                 stream,
                 export_fields=model_admin.get_export_resource_fields_from_form(form),
                 progress=run.progress,
+            )
+        if resource.include_personal:  # unmasked: the access log says who exported whose data
+            exported = resource.get_export_fields(model_admin.get_export_resource_fields_from_form(form))
+            access_record(
+                user=job.user,
+                channel=AccessLog.Channel.EXPORT,
+                model=model,
+                fields=[field.attribute for field in exported],
+                rows=written,
+                path=params.get("path", ""),
+                address=params.get("address"),
             )
     return {"rows": written}
 

@@ -134,7 +134,7 @@ def test_viewer_is_refused_an_edit(page, live_server, viewer, shots):
     assert person.name == "赵少青"
 
 
-def test_a_viewer_sees_zhang_zhijies_personal_data_masked_an_editor_in_full(
+def test_a_viewer_sees_zhang_zhijies_personal_data_masked_an_editor_in_full_and_the_log_shows_it(
     page, live_server, viewer, editor, shots
 ):
     person = Entrepreneur.objects.get(name="张智杰")
@@ -155,3 +155,13 @@ def test_a_viewer_sees_zhang_zhijies_personal_data_masked_an_editor_in_full(
     page.goto(url)
     assert page.input_value("#id_id_card_number") == card and page.input_value("#id_phone") == "13912345678"
     assert page.input_value("#id_health_notes") == "术后复查"
+
+    # The editor's view is in the access log, which a superuser reads.
+    UserFactory(username="root", is_staff=True, is_superuser=True, password=PASSWORD)
+    page.context.clear_cookies()
+    login(page, live_server, "root", PASSWORD)
+    page.goto(f"{live_server.url}/admin/jining/accesslog/?q=张智杰&field=id_card_number")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 1
+    assert "editor" in rows.first.inner_text() and "身份证号" in rows.first.inner_text()
+    page.screenshot(path=shots("08-access-log"))

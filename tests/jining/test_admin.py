@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from jining.formatting import format_number, qualified_value
-from jining.models import Job, Organisation, Qualifier, Source
+from jining.models import AccessLog, Job, Organisation, Qualifier, Source
 from overview.models import ReportedFigure
 from tests import factories
 
@@ -23,8 +23,9 @@ MODEL_ADMINS = [
 BUILDERS = {Group: lambda: Group.objects.create(name="测试组")}
 
 
-#: Registered read-only: jobs are started where the work is (an export page), never added.
-STARTED_ELSEWHERE = {Job}
+#: Registered read-only: jobs are started where the work is (an export page), never added; the access
+#: log is written by the pages that show personal data.
+STARTED_ELSEWHERE = {Job, AccessLog}
 #: Not in the admin: a job's files are downloaded from the job's page.
 SHOWN_BY_THEIR_JOB = ["JobFile", "JobFileChunk"]
 
