@@ -527,6 +527,22 @@ class SupportMeasure(SourcedModel):
 
     history = HistoricalRecords()
 
+    #: Kinds that exist for a sensitive group only (none of today's kinds; a disability subsidy
+    #: would be one): like support from an organisation that serves a sensitive group, such support
+    #: is never shown to partners linked to a person (``partner_visible``).
+    SENSITIVE_KINDS: frozenset[str] = frozenset()
+
+    @classmethod
+    def reveals_sensitive_group(cls) -> Q:
+        """The measures whose provider or kind exists for a sensitive group (残联's support)."""
+        return Q(provider__serves_sensitive_group=True) | Q(kind__in=cls.SENSITIVE_KINDS)
+
+    @classmethod
+    def partner_visible(cls) -> Q:
+        """What partners may see: every measure but those that, linked to a person, would tell a
+        reader that the person belongs to a sensitive group."""
+        return ~(cls.reveals_sensitive_group() & Q(entrepreneur__isnull=False))
+
     class Meta:
         ordering = ["-date", "id"]
         verbose_name = _("support measure")

@@ -94,13 +94,13 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ("name", "code", "kind", "parent", "head_name", "user_count")
-    list_filter = ("kind",)
+    list_filter = ("kind", "serves_sensitive_group")
     search_fields = ("name", "name_en", "code", "head_name")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
     readonly_fields = ("created", "updated")
     fieldsets = (
-        (None, {"fields": ("code", "name", "name_en", "kind", "parent")}),
+        (None, {"fields": ("code", "name", "name_en", "kind", "parent", "serves_sensitive_group")}),
         (_("Head"), {"fields": ("head_name", "head_title")}),
         (_("Notes"), {"fields": ("notes",)}),
         RECORD_FIELDSET,

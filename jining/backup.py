@@ -342,8 +342,15 @@ def _insert(model, objs, using):
         for obj in objs:
             obj.save_base(raw=True, using=using, force_insert=True)
         return
-    fields = model._meta.local_concrete_fields
     connection = connections[using]
+    # A database migrated to an earlier release lacks the columns of fields added since; the backup
+    # (of that release) has no values for them either: `migrate` adds them with their defaults.
+    with connection.cursor() as cursor:
+        columns = {
+            column.name
+            for column in connection.introspection.get_table_description(cursor, model._meta.db_table)
+        }
+    fields = [field for field in model._meta.local_concrete_fields if field.column in columns]
     size = max(1, min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, objs)))
     for start in range(0, len(objs), size):
         model._base_manager.using(using)._insert(

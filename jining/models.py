@@ -105,6 +105,14 @@ class Organisation(TimeStampedModel):
         _("head"), max_length=50, blank=True, help_text=_("e.g. the bureau director.")
     )
     head_title = models.CharField(_("head's title"), max_length=50, blank=True)
+    serves_sensitive_group = models.BooleanField(
+        _("serves a sensitive group"),
+        default=False,
+        help_text=_(
+            "e.g. 残联: support it gives a person reveals a sensitive fact (a disability), so partners "
+            "never see such support linked to a person."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
@@ -170,6 +178,16 @@ class Source(TimeStampedModel):
 
     def __str__(self):
         return f"{self.publisher}《{self.title}》" if self.publisher else f"《{self.title}》"
+
+    @classmethod
+    def partner_visible(cls) -> models.Q:
+        """What partners may see: every source but media coverage of exactly one person (a profile
+        such as 《摇着轮椅的创业梦》 is about that person, and may tell a sensitive fact). The people
+        a source features are ``Entrepreneur.coverage`` (its reverse name ``featured_entrepreneurs``)."""
+        one_person = (
+            cls.objects.annotate(people=models.Count("featured_entrepreneurs")).filter(people=1).values("pk")
+        )
+        return ~models.Q(pk__in=one_person)
 
 
 class Programme(SourcedModel):

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
 from jining.models import AccessLog
 from jining.personal import access_record, may_view_personal_data, personal_data
@@ -16,31 +17,44 @@ from jining.security import client_ip
 MASKED_PREFIX = "masked_"
 
 
-class NonSensitiveRelatedFilter(admin.RelatedFieldListFilter):
-    """A sidebar filter on a many-to-many field that offers only the related rows not flagged
-    sensitive, and refuses a URL that filters by a sensitive one (``flag``: set by subclassing)."""
+class RelatedRowsFilter(admin.SimpleListFilter):
+    """A sidebar filter on a many-to-many field (``field_name``), by an ``Exists`` subquery: no join,
+    so the changelist needs no ``DISTINCT`` (which PostgreSQL cannot apply to its JSON annotations).
+    Rows flagged ``flag`` (sensitive) are offered only when ``include_sensitive``; otherwise a URL
+    that filters by one is refused (the admin's invalid-filter page). Subclassed per field by
+    ``PersonalDataAdminMixin.get_list_filter``; the parameter is the one Django's own filter uses."""
 
+    field_name = ""
     flag = "sensitive"
+    include_sensitive = False
 
-    def field_choices(self, field, request, model_admin):
-        ordering = self.field_admin_ordering(field, request, model_admin)
-        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to={self.flag: False})
+    def __init__(self, request, params, model, model_admin):
+        self.field = model._meta.get_field(self.field_name)
+        self.title = self.field.verbose_name
+        self.parameter_name = f"{self.field_name}__id__exact"
+        super().__init__(request, params, model, model_admin)
+
+    def rows(self):
+        rows = self.field.related_model._default_manager.order_by("pk")
+        return rows if self.include_sensitive else rows.filter(**{self.flag: False})
+
+    def lookups(self, request, model_admin):
+        return [(str(row.pk), str(row)) for row in self.rows()]
 
     def queryset(self, request, queryset):
-        values = [value for value in (self.lookup_val or []) if value not in (None, "")]
-        if values:
-            try:
-                sensitive = self.field.related_model._default_manager.filter(
-                    pk__in=values, **{self.flag: True}
-                )
-                refused = sensitive.exists()
-            except (ValueError, ValidationError) as error:
-                raise IncorrectLookupParameters(error) from error
-            if refused:
-                raise IncorrectLookupParameters(
-                    f"filtering by a sensitive {self.field.name} needs the permission"
-                )
-        return super().queryset(request, queryset)
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            found = self.rows().filter(pk=value).exists()
+        except (ValueError, TypeError, ValidationError) as error:
+            raise IncorrectLookupParameters(error) from error
+        if not found:
+            raise IncorrectLookupParameters(f"no {self.field.name} {value!r} to filter by")
+        through = self.field.remote_field.through._default_manager.filter(
+            **{self.field.m2m_field_name(): OuterRef("pk"), self.field.m2m_reverse_field_name(): value}
+        )
+        return queryset.filter(Exists(through))
 
 
 class PersonalDataAdminMixin:
@@ -49,7 +63,8 @@ class PersonalDataAdminMixin:
     Without it: in fieldsets (change, add and history pages) and list_display each personal field is
     replaced by a read-only display of its masked value (so it is not in the form either: such a user
     cannot change it); search fields on personal data (ID card, phone) are dropped and the sidebar
-    filters on them removed, a sensitive many-to-many's filter offering the non-sensitive rows only.
+    filters on them removed, a sensitive many-to-many's filter offering the non-sensitive rows only
+    (``RelatedRowsFilter``, used with the permission too).
     A no-op for models without personal data. ``jining.history.HistoryAdmin`` includes it, so every
     program model's admin does.
     """
@@ -91,16 +106,21 @@ class PersonalDataAdminMixin:
 
     def get_list_filter(self, request):
         list_filter = super().get_list_filter(request)
-        if self.personal_data_shown(request):
-            return list_filter
         declaration = personal_data(self.model)
+        if not declaration.fields:
+            return list_filter
+        shown = self.personal_data_shown(request)
         kept = []
         for entry in list_filter:
             name = entry if isinstance(entry, str) else entry[0] if isinstance(entry, list | tuple) else None
             if name in declaration.sensitive_related:
-                flag = declaration.sensitive_related[name]
-                kept.append((name, type("NonSensitiveFilter", (NonSensitiveRelatedFilter,), {"flag": flag})))
-            elif name not in declaration.fields:
+                attrs = {
+                    "field_name": name,
+                    "flag": declaration.sensitive_related[name],
+                    "include_sensitive": shown,
+                }
+                kept.append(type(f"{name}_filter", (RelatedRowsFilter,), attrs))
+            elif shown or name not in declaration.fields:
                 kept.append(entry)
         return kept
 

@@ -132,6 +132,10 @@ class SupportMeasureViewSet(PartnerViewSet):
     search_fields = ["description", "enterprise__name", "entrepreneur__name", "provider__name"]
     ordering_fields = ["date", "kind", "value_yuan", "created", "updated"]
 
+    def get_queryset(self):
+        # Support that would reveal a person's sensitive group (残联's, given to a person) is not listed.
+        return super().get_queryset().filter(SupportMeasure.partner_visible())
+
 
 class FinancingViewSet(PartnerViewSet):
     queryset = Financing.objects.select_related("enterprise", "borrower", "provider", "guarantor", "source")

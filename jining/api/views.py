@@ -56,3 +56,7 @@ class SourceViewSet(PartnerViewSet):
     filterset_class = filtersets.SourceFilterSet
     search_fields = ["code", "title", "publisher", "authors"]
     ordering_fields = ["published_on", "title", "publisher", "created", "updated"]
+
+    def get_queryset(self):
+        # Coverage of one person (《摇着轮椅的创业梦》) is about that person: not listed to partners.
+        return super().get_queryset().filter(Source.partner_visible())
