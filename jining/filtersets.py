@@ -77,21 +77,20 @@ class IsoDateFilter(django_filters.DateFilter):
 
 
 class OrderedRangeForm(forms.Form):
-    """``<name>__lte`` below ``<name>__gte`` (an end before a start) is a 400 naming both."""
+    """``<name>__lte`` below ``<name>__gte`` (an end before a start): nothing can match, so the
+    filterset answers an empty list (``nothing_matches``), as for an unknown id: each value is valid
+    on its own, as the schema says, and only together do they exclude everything."""
+
+    nothing_matches = False
 
     def clean(self):
         cleaned = super().clean()
         for name, low in list(cleaned.items()):
             if not name.endswith("__gte") or low in (None, ""):
                 continue
-            high_name = name.removesuffix("__gte") + "__lte"
-            high = cleaned.get(high_name)
+            high = cleaned.get(name.removesuffix("__gte") + "__lte")
             if high not in (None, "") and high < low:
-                self.add_error(
-                    high_name,
-                    _("%(high_name)s (%(high)s) is below %(low_name)s (%(low)s): nothing could match.")
-                    % {"high_name": high_name, "high": high, "low_name": name, "low": low},
-                )
+                self.nothing_matches = True
         return cleaned
 
 
@@ -137,9 +136,23 @@ class BaseFilterSet(django_filters.FilterSet):
         models.DateField: {"filter_class": IsoDateFilter},
     }
 
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and hasattr(data, "lists"):
+            # An empty value means "not filtering", also as one of several (?kind=&kind=salon).
+            cleaned = data.copy()
+            for name, values in data.lists():
+                cleaned.setlist(name, [value for value in values if value != ""])
+            data = cleaned
+        super().__init__(data, *args, **kwargs)
+
     def get_form_class(self):
         form_class = super().get_form_class()
         return type(form_class.__name__, (OrderedRangeForm, form_class), {})
+
+    def filter_queryset(self, queryset):
+        if self.form.nothing_matches:
+            return queryset.none()
+        return super().filter_queryset(queryset)
 
     @classmethod
     def filter_for_field(cls, field, field_name, lookup_expr=None):
@@ -165,31 +178,68 @@ class BaseFilterSet(django_filters.FilterSet):
         return filter_class, params
 
 
-class IdMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
-    """Object ids: each must be a whole number in the id column's range before the database sees it."""
+#: The range of the id columns (64-bit): the schema says so, and a value outside it is a 400.
+ID_MIN, ID_MAX = -(2**63), 2**63 - 1
+
+#: The id a value naming no object stands for: ids start at 1, so it matches nothing.
+NO_SUCH_ID = 0
+
+
+class KnownObjectsField(filter_fields.ModelMultipleChoiceField):
+    """The ids of the objects of the filter's queryset that the values name, in one query. A value
+    that names none (unknown, or outside the queryset: a sensitive group) is not an error: it
+    matches nothing (``NO_SUCH_ID``), so the answer is an empty page, never the whole list (the
+    schema promises any value is taken). Empty values are left out."""
+
+    def clean_values(self, value):
+        return [str(item) for item in value]
+
+    def clean(self, value):
+        value = [item for item in (value or []) if str(item).strip()]
+        return super().clean(value)
 
     def _check_values(self, value):
+        keys = self.clean_values(value)
+        key = self.to_field_name or "pk"
+        found = {
+            str(key_value): pk
+            for pk, key_value in self.queryset.values_list("pk", key).filter(**{f"{key}__in": keys})
+        }
+        return [found.get(item, NO_SUCH_ID) for item in keys]
+
+
+class IdMultipleChoiceField(KnownObjectsField):
+    """Object ids: each a whole number in the id column's range, checked before the database sees it."""
+
+    def clean_values(self, value):
+        numbers = []
         for item in value:
-            try:
-                number = int(str(item))
-            except ValueError:
-                number = None
-            if number is None or not 0 < number < 2**63:
+            text = str(item).strip()
+            number = int(text) if re.fullmatch(r"[+-]?[0-9]{1,19}", text) else None
+            if number is None or not ID_MIN <= number <= ID_MAX:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
                 )
-        return super()._check_values(value)
+            numbers.append(str(number))
+        return numbers
 
 
-class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = IdMultipleChoiceField
+class KnownObjectsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Filters on the named objects' ids; a value naming none matches nothing. A ``method`` gets the
+    list of ids (``incubator__in=ids``)."""
 
-
-class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    """Related objects named by code; filters on the objects themselves (not ``<fk>=<code>``)."""
+    field_class = KnownObjectsField
 
     def get_filter_predicate(self, v):
         return {self.field_name: v}
+
+
+class IdMultipleChoiceFilter(KnownObjectsFilter):
+    field_class = IdMultipleChoiceField
+
+
+class CodeMultipleChoiceFilter(KnownObjectsFilter):
+    """Related objects named by code (``?incubator=aichuang``)."""
 
 
 DATE_LOOKUPS = ["exact", "gte", "lte"]
@@ -197,12 +247,12 @@ NUMBER_LOOKUPS = ["exact", "gte", "lte"]
 
 
 def by_id(field_name, model, label, **kwargs):
-    """``?<fk>_id=1&<fk>_id=2``: the related object's id (an unknown id is a 400)."""
+    """``?<fk>_id=1&<fk>_id=2``: the related object's id (an unknown id matches nothing)."""
     return IdMultipleChoiceFilter(field_name=field_name, queryset=model.objects.all(), label=label, **kwargs)
 
 
 def by_code(field_name, model, label, **kwargs):
-    """``?<fk>=code``: the related object's stable code (an unknown code is a 400)."""
+    """``?<fk>=code``: the related object's stable code (an unknown code matches nothing)."""
     return CodeMultipleChoiceFilter(
         field_name=field_name, queryset=model.objects.all(), to_field_name="code", label=label, **kwargs
     )

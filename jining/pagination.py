@@ -1,4 +1,4 @@
-"""Pagination of the API's lists; ``?page_size=`` is capped, never an error.
+"""Pagination of the API's lists; ``?page_size=`` is capped (not a whole number from 1: a 400).
 
 Small lists (``PartnerPagination``): page numbers, ``{"count", "next", "previous", "results"}``.
 Lists that grow to hundreds of thousands of rows (``KeysetPagination``): a cursor,
@@ -15,6 +15,7 @@ import binascii
 import datetime
 import decimal
 import hashlib
+import re
 from dataclasses import dataclass
 
 import orjson
@@ -39,12 +40,14 @@ NO_PAGE_NUMBERS = _(
 
 
 def capped_page_size(request, param: str) -> int:
-    """``?page_size=N`` capped at ``API_MAX_PAGE_SIZE``; a missing or invalid value is the default."""
-    try:
-        size = int(request.query_params[param])
-    except (KeyError, ValueError):
+    """``?page_size=N`` capped at ``API_MAX_PAGE_SIZE``; missing or empty, the default; anything but
+    a whole number from 1 is a 400 naming the parameter (as the schema says: an integer, minimum 1)."""
+    value = request.query_params.get(param, "").strip()
+    if not value:
         return settings.API_PAGE_SIZE
-    return min(size, settings.API_MAX_PAGE_SIZE) if size > 0 else settings.API_PAGE_SIZE
+    if not re.fullmatch(r"[0-9]+", value) or int(value) < 1:
+        raise ValidationError({param: [_("Give a whole number from 1 (larger values are capped).")]})
+    return min(int(value), settings.API_MAX_PAGE_SIZE)
 
 
 class CountCachingPaginator(Paginator):
@@ -68,6 +71,18 @@ class CountCachingPaginator(Paginator):
 
 class PartnerPagination(PageNumberPagination):
     """``?page=N`` (404 past the last page), ``?page_size=N`` silently capped at ``API_MAX_PAGE_SIZE``."""
+
+    def get_page_size(self, request):
+        return capped_page_size(request, self.page_size_query_param)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
     page_size_query_param = "page_size"
     django_paginator_class = CountCachingPaginator
@@ -235,7 +250,7 @@ class KeysetPagination(BasePagination):
     def decode(self, request, keys):
         """The cursor's position (values for ``keys``) and direction; ``(None, False)`` on the first page."""
         encoded = request.query_params.get(self.cursor_query_param)
-        if encoded is None:
+        if not encoded:  # none, or empty: the first page
             return None, False
         try:
             cursor = orjson.loads(base64.urlsafe_b64decode(encoded.encode("ascii")))
@@ -278,7 +293,7 @@ class KeysetPagination(BasePagination):
         rows = list(rows)
         more = len(rows) > self.page_size
         rows = rows[: self.page_size]
-        had_cursor = self.cursor_query_param in self.request.query_params
+        had_cursor = bool(self.request.query_params.get(self.cursor_query_param))
         if self.backwards:
             rows.reverse()
             has_next, has_previous = had_cursor, more
@@ -318,6 +333,6 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "in": "query",
                 "description": str(_("Number of results per page (capped).")),
-                "schema": {"type": "integer"},
+                "schema": {"type": "integer", "minimum": 1},
             },
         ]

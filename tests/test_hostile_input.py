@@ -40,7 +40,8 @@ KB100 = "x" * 100_000
 
 @dataclass
 class Api:
-    """GET (or another method) on the partner API with a partner token."""
+    """GET (or another method) on the partner API with a partner token. A 200 case is one that must
+    match nothing (a range ending before it starts, a code naming nothing): an empty page."""
 
     url: str
     status: int
@@ -135,19 +136,18 @@ HOSTILE = [
     pytest.param(Api("/api/v1/financing/?amount=NaN", 400, "amount"), id="api-amount-nan"),
     pytest.param(Api("/api/v1/financing/?date__gte=2019-13-45", 400, "date__gte"), id="api-date-13-45"),
     pytest.param(
-        Api("/api/v1/financing/?date__gte=2020-01-01&date__lte=2019-01-01", 400, "date__lte"),
+        Api("/api/v1/financing/?date__gte=2020-01-01&date__lte=2019-01-01", 200),
         id="api-date-end-before-start",
     ),
     pytest.param(
         Api(
             "/api/v1/residencies/?start_date__gte=2020-01-01&start_date__lte=2019-12-31",
-            400,
-            "start_date__lte",
+            200,
         ),
         id="api-residency-end-before-start",
     ),
     pytest.param(
-        Api("/api/v1/entrepreneurs/?return_year__gte=2019&return_year__lte=2017", 400, "return_year__lte"),
+        Api("/api/v1/entrepreneurs/?return_year__gte=2019&return_year__lte=2017", 200),
         id="api-year-range-reversed",
     ),
     pytest.param(Api("/api/v1/financing/?date=01/02/2019", 400, "date"), id="api-date-us-format"),
@@ -174,7 +174,7 @@ HOSTILE = [
     pytest.param(Api("/api/v1/events/?township=%00", 400, "township"), id="api-nul-in-filter"),
     pytest.param(Api("/api/v1/incubators/?search=" + "a" * 100_000, 414), id="api-100kb-search"),
     pytest.param(
-        Api("/api/v1/incubators/?parent=%3Cscript%3Ealert(1)%3C/script%3E", 400, "parent"),
+        Api("/api/v1/incubators/?parent=%3Cscript%3Ealert(1)%3C/script%3E", 200),
         id="api-script-tag-as-code",
     ),
     pytest.param(
@@ -356,6 +356,9 @@ def attack_api(case: Api, client):
     assert response.status_code == case.status, response.content[:500]
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
+    if case.status == 200:  # valid values that together match nothing: an empty page
+        assert body["results"] == [], body
+        return
     assert body["detail"] and body["code"]
     if case.parameter:
         assert case.parameter in body["errors"], body

@@ -171,6 +171,10 @@ def test_start_script_serves_admin_static_files_and_api(database_url, tmp_path):
         status, _, _ = get(base + "/api/v1/entrepreneurs/?search=15090219850615007X")
         assert status == 401
 
+        # A request line past gunicorn's default limit (4,094 bytes) gets the API's JSON 414.
+        status, headers, body = get(base + "/api/v1/incubators/?search=" + "a" * 9000)
+        assert status == 414 and json.loads(body)["code"] == "query_too_long"
+
         # The server names no version, and every page carries the Content-Security-Policy.
         assert headers["Server"] == "gunicorn"
         assert "script-src 'self'" in headers["Content-Security-Policy"]

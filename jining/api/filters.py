@@ -1,7 +1,17 @@
 """The ordering filter backend of the API (kept apart from the views: DRF imports it while loading)."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, filters
+
+
+def ordering_pattern(allowed) -> str:
+    """The schema's pattern of ``?ordering=``: comma-separated allowed fields, each maybe with a -;
+    spaces around them and empty items are ignored, as ``get_ordering`` ignores them."""
+    field = "-?(?:" + "|".join(re.escape(name) for name in allowed) + ")" if allowed else "(?!)"
+    item = f"[ ]*(?:{field}[ ]*)?"
+    return f"^{item}(?:,{item})*$"
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -10,7 +20,7 @@ class StrictOrderingFilter(filters.OrderingFilter):
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
         if params:
-            fields = [param.strip() for param in params.split(",") if param.strip()]
+            fields = [param.strip(" ") for param in params.split(",") if param.strip(" ")]
             valid = self.remove_invalid_fields(queryset, fields, view, request)
             invalid = [field for field in fields if field not in valid]
             if invalid:
@@ -45,6 +55,6 @@ class StrictOrderingFilter(filters.OrderingFilter):
                     )
                 )
                 % ", ".join(allowed),
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": ordering_pattern(allowed)},
             }
         ]

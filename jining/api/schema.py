@@ -6,6 +6,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
 from jining.api.serializers import ErrorSerializer
+from jining.filtersets import ID_MAX, ID_MIN, IdMultipleChoiceFilter
 
 ERROR_RESPONSES = {
     "400": _("Invalid query parameter: `errors` names each parameter and what is wrong with it."),
@@ -39,6 +40,29 @@ def _admits_empty(schema):
     return schema.get("type") == "string" and not ({"enum", "format", "pattern", "minLength"} & set(schema))
 
 
+def _state_the_limits(schema, filter_):
+    """What a query parameter is refused for, said in its schema: an integer outside its filter's
+    bounds (a column's range; 64 bits for an id), an amount below 0, past its column's digits or
+    with more decimals than it keeps, a NUL character in a string."""
+    if schema.get("type") == "integer" and filter_ is not None:
+        bounds = (filter_.extra.get("min_value"), filter_.extra.get("max_value"))
+        if isinstance(filter_, IdMultipleChoiceFilter):
+            bounds = (ID_MIN, ID_MAX)
+        for key, bound in zip(("minimum", "maximum"), bounds, strict=True):
+            if bound is not None:
+                schema.setdefault(key, bound)
+    elif schema.get("type") == "number" and filter_ is not None:
+        if filter_.extra.get("min_value") is not None:
+            schema.setdefault("minimum", filter_.extra["min_value"])
+        digits, places = filter_.extra.get("max_digits"), filter_.extra.get("decimal_places")
+        if digits is not None and places is not None:
+            schema.setdefault("maximum", 10 ** (digits - places))
+            schema.setdefault("exclusiveMaximum", True)  # OpenAPI 3.0: a flag on maximum
+            schema.setdefault("multipleOf", float(f"1e-{places}") if places else 1)
+    elif schema.get("type") == "string" and not ({"enum", "format", "pattern"} & set(schema)):
+        schema["pattern"] = "^[^\\x00]*$"
+
+
 class PartnerAutoSchema(AutoSchema):
     """Adds the JSON error responses (400, 401, 403, 404, 414, 429) to every operation."""
 
@@ -48,9 +72,16 @@ class PartnerAutoSchema(AutoSchema):
         Said with ``allowEmptyValue`` where the type does not already admit "" (numbers, dates, choices).
         """
         parameters = super()._get_parameters()
+        filterset_class = getattr(self.view, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class else {}
         for parameter in parameters:
-            if parameter.get("in") == "query" and not _admits_empty(parameter.get("schema", {})):
+            if parameter.get("in") != "query":
+                continue
+            schema = parameter.get("schema", {})
+            if not _admits_empty(schema):
                 parameter["allowEmptyValue"] = True
+            item = schema.get("items", schema) if schema.get("type") == "array" else schema
+            _state_the_limits(item, filters.get(parameter.get("name")))
         return parameters
 
     def _get_response_bodies(self, direction="response"):

@@ -3,6 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
+from entrepreneurs.models import Entrepreneur
 from jining.exceptions import handler500
 from tests.factories import (
     EntrepreneurFactory,
@@ -38,7 +39,6 @@ def records(db):
         ("/api/v1/financing/?date__gte=2019-13-45", 400, "date__gte"),
         ("/api/v1/financing/?incubator_id=abc", 400, "incubator_id"),
         (f"/api/v1/financing/?incubator_id={HUGE}", 400, "incubator_id"),
-        ("/api/v1/incubators/?parent=no-such-code", 400, "parent"),
         ("/api/v1/events/?kind=not-a-kind", 400, "kind"),
         ("/api/v1/incubators/?search=a%00b", 400, "search"),
         ("/api/v1/incubators/?page=0", 404, None),
@@ -60,13 +60,20 @@ def test_bad_input_is_a_4xx_with_a_json_message(records, partner_client, url, st
         assert all(isinstance(message, str) for message in body["errors"][parameter])
 
 
-@pytest.mark.parametrize("page_size", ["100000", "0", "-5", "abc", ""])
-def test_page_size_is_capped_never_an_error(records, partner_client, settings, page_size):
+@pytest.mark.parametrize("page_size", ["100000", "99999999999999999999", ""])
+def test_page_size_is_capped_and_empty_is_the_default(records, partner_client, settings, page_size):
     settings.API_MAX_PAGE_SIZE = 3
     settings.API_PAGE_SIZE = 2
     response = partner_client.get(f"/api/v1/incubators/?page_size={page_size}")
     assert response.status_code == 200
-    assert len(response.json()["results"]) == (3 if page_size == "100000" else 2)
+    assert len(response.json()["results"]) == (2 if page_size == "" else 3)
+
+
+@pytest.mark.parametrize("page_size", ["0", "-5", "abc", "1.5", "null"])
+def test_a_page_size_that_is_not_a_whole_number_from_1_is_a_400(records, partner_client, page_size):
+    for path in ("/api/v1/incubators/", "/api/v1/entrepreneurs/"):  # page numbers, cursor
+        response = partner_client.get(f"{path}?page_size={page_size}")
+        assert response.status_code == 400 and "page_size" in response.json()["errors"], path
 
 
 def test_a_5_mb_query_string_is_refused_with_json(records, partner_client):
@@ -84,10 +91,35 @@ def test_too_many_parameters_is_a_400_with_json(records, partner_client, setting
 
 
 def test_a_sensitive_special_group_cannot_be_filtered_on(records, partner_client):
-    SpecialGroupFactory(code="disabled", sensitive=True)
-    response = partner_client.get("/api/v1/entrepreneurs/?special_group=disabled")
-    assert response.status_code == 400
-    assert "special_group" in response.json()["errors"]
+    """Its code is taken like an unknown one: an empty page, whoever is in the group."""
+    group = SpecialGroupFactory(code="disabled", sensitive=True)
+    group.entrepreneurs.add(*Entrepreneur.objects.all())
+    sensitive = partner_client.get("/api/v1/entrepreneurs/?special_group=disabled")
+    unknown = partner_client.get("/api/v1/entrepreneurs/?special_group=no-such-group")
+    assert sensitive.status_code == unknown.status_code == 200
+    assert sensitive.json()["results"] == unknown.json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "parent=no-such-code",
+        "parent_id=0",
+        "parent_id=-1",
+        f"parent_id={2**63 - 1}",
+        "guiding_body_id=999999",
+    ],
+)
+def test_an_unknown_id_or_code_matches_nothing(records, partner_client, query):
+    response = partner_client.get(f"/api/v1/incubators/?{query}")
+    assert response.status_code == 200 and response.json()["results"] == []
+    assert partner_client.get("/api/v1/incubators/").json()["results"]  # there are incubators
+
+
+@pytest.mark.parametrize("query", ["parent_id=abc", f"parent_id={2**63}", "parent_id=1.5"])
+def test_an_id_that_is_not_a_64_bit_integer_is_a_400(records, partner_client, query):
+    response = partner_client.get(f"/api/v1/incubators/?{query}")
+    assert response.status_code == 400 and "parent_id" in response.json()["errors"]
 
 
 def test_unknown_accept_header_still_answers_json(records, partner_client):

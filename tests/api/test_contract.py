@@ -153,7 +153,9 @@ def snapshot(model):
 def test_endpoint_contract(basename, world, anon_client, partner_client, client, django_assert_num_queries):
     label, path, fields, queries = ENDPOINTS[basename]
     model = apps.get_model(label)
-    visible = model.objects.filter(model.partner_visible()) if hasattr(model, "partner_visible") else model.objects
+    visible = (
+        model.objects.filter(model.partner_visible()) if hasattr(model, "partner_visible") else model.objects
+    )
     obj = visible.order_by("pk").last()
     detail = f"{path}{obj.pk}/"
 
