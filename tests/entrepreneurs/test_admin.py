@@ -349,3 +349,22 @@ def test_a_few_search_results_are_read_by_id_once(db, django_assert_num_queries)
     assert f"IN ({people[0].pk}, {people[1].pk})" in str(by_id.query)
     assert read_ids_if_few(base, found, up_to=1) is found  # too many: searched where they are used
     assert read_ids_if_few(base, base) is base  # no search
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one", "bulk"])
+def test_deleting_a_person_who_has_records_says_what_to_do_instead(staff_client, bulk):
+    person = factories.EntrepreneurFactory(name="王重复")
+    factories.SupportMeasureFactory(entrepreneur=person)
+    if bulk:
+        response = staff_client.post(
+            reverse("admin:entrepreneurs_entrepreneur_changelist"),
+            {"action": "delete_selected", "_selected_action": [str(person.pk)]},
+        )
+    else:
+        response = staff_client.get(reverse("admin:entrepreneurs_entrepreneur_delete", args=[person.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'class="errornote protected-help"' in html
+    assert "不能删除" in html and "改选正确的人员" in html  # in the staff's language
+    # The delete itself is still refused: the person and the support stay.
+    staff_client.post(reverse("admin:entrepreneurs_entrepreneur_delete", args=[person.pk]), {"post": "yes"})
+    assert Entrepreneur.objects.filter(pk=person.pk).exists()
