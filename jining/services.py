@@ -190,6 +190,18 @@ def _group_with_permissions(
     return group
 
 
+def roles_sync_in_migration(apps, schema_editor):
+    """A migration's ``RunPython``: create the permissions first (``post_migrate`` would create them
+    only after every migration), then ``roles_sync`` with the migration's app registry."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    roles_sync(apps=apps)
+
+
 def roles_sync(*, apps=None) -> dict:
     """Create or update the three groups with exactly their permissions; safe to run again.
 

@@ -136,6 +136,23 @@ def wait_for_job(session, base, job_id, what):
     return wait_for(lambda: (data := session.get(status_url).json())["finished"] and data, what=what)
 
 
+def queue_job(session, url, *, location, data, files=None):
+    """POST a form that queues a job, as the clerk's browser does: it must redirect within 5 s
+    (queued, not done) to a path matching ``location``, whose group is the job's id.
+    Returns (that path, the job id)."""
+    started = time.monotonic()
+    response = session.post(url, data=data, files=files, headers={"Referer": url}, allow_redirects=False)
+    assert response.status_code == 302 and time.monotonic() - started < 5, response.status_code
+    path = response.headers["Location"]
+    return path, int(re.fullmatch(location, path).group(1))
+
+
+def job_done(session, base, database_url, job_id, what):
+    """Wait for the job to finish, through the jobs page's status URL; it must have succeeded."""
+    status = wait_for_job(session, base, job_id, what)
+    assert status["state"] == "done", job_state(database_url, job_id)
+
+
 def _reachable(session, url):
     try:
         return session.get(url, timeout=2).status_code == 200

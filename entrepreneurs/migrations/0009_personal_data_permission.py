@@ -2,18 +2,9 @@
 to bureau_editors: the permission is created here (``post_migrate`` would create it only after all
 migrations) and the roles re-synced, as ``jining/0004_roles`` does."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from jining.services import roles_sync
-
-
-def grant_to_editors(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    roles_sync(apps=apps)
+from jining.services import roles_sync_in_migration
 
 
 class Migration(migrations.Migration):
@@ -41,5 +32,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "entrepreneurs",
             },
         ),
-        migrations.RunPython(grant_to_editors, migrations.RunPython.noop),
+        migrations.RunPython(roles_sync_in_migration, migrations.RunPython.noop),
     ]

@@ -4,18 +4,9 @@ Permissions are normally created after all migrations (``post_migrate``); they a
 first so that the groups get them on a fresh database. ``manage.py setup_roles`` re-syncs the groups.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from jining.services import roles_sync
-
-
-def create_roles(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    roles_sync(apps=apps)
+from jining.services import roles_sync_in_migration
 
 
 class Migration(migrations.Migration):
@@ -28,4 +19,4 @@ class Migration(migrations.Migration):
         ("events", "0004_history"),
     ]
 
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(roles_sync_in_migration, migrations.RunPython.noop)]

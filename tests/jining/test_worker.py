@@ -20,13 +20,14 @@ from django.utils.translation import gettext, override
 from tests.live_jobs import (
     STALE_SECONDS,
     csrf_token,
+    job_done,
     job_state,
     people_csv,
+    queue_job,
     run_python,
     serve_admin,
     start_count_job,
     wait_for,
-    wait_for_job,
 )
 
 
@@ -36,26 +37,20 @@ def test_a_clerk_exports_through_the_admin_and_a_worker_writes_the_file(processe
     export_url = f"{base}/admin/entrepreneurs/entrepreneur/export/"
     page = session.get(export_url)
     token = csrf_token(page)
-    checkboxes = set(re.findall(r'type="checkbox" name="([^"]+)"', page.text))
-    assert checkboxes
-    started = time.monotonic()
-    response = session.post(
+    every_field = dict.fromkeys(re.findall(r'type="checkbox" name="([^"]+)"', page.text), "on")
+    assert every_field
+    job_page, job_id = queue_job(
+        session,
         export_url,
+        location=r"/admin/jining/job/(\d+)/change/",
         data={
             "csrfmiddlewaretoken": token,
             "format": "1",
             "resource": "0",
-            **dict.fromkeys(checkboxes, "on"),
+            **every_field,
         },
-        headers={"Referer": export_url},
-        allow_redirects=False,
     )
-    assert response.status_code == 302 and time.monotonic() - started < 5  # queued, not written
-    job_page = response.headers["Location"]
-    job_id = int(re.search(r"/job/(\d+)/", job_page).group(1))
-
-    status = wait_for_job(session, base, job_id, "the export job")
-    assert status["state"] == "done", job_state(url, job_id)
+    job_done(session, base, url, job_id, "the export job")
     page = session.get(f"{base}{job_page}")
     download = f"/admin/jining/job/{job_id}/download/output/"
     assert download in page.text
@@ -68,20 +63,14 @@ def test_a_clerk_imports_through_the_admin_and_a_worker_checks_then_writes(proce
     base, session = serve_admin(processes)
     import_url = f"{base}/admin/entrepreneurs/entrepreneur/import/"
     page = session.get(import_url)
-    started = time.monotonic()
-    response = session.post(
+    preview_page, preview_id = queue_job(
+        session,
         import_url,
+        location=r"/admin/entrepreneurs/entrepreneur/import/(\d+)/",
         data={"csrfmiddlewaretoken": csrf_token(page), "format": "1", "resource": "0"},
         files={"import_file": ("返乡人员.csv", people_csv(300), "text/csv")},
-        headers={"Referer": import_url},
-        allow_redirects=False,
     )
-    assert response.status_code == 302 and time.monotonic() - started < 5  # queued, not checked
-    preview_page = response.headers["Location"]
-    preview_id = int(re.fullmatch(r"/admin/entrepreneurs/entrepreneur/import/(\d+)/", preview_page).group(1))
-
-    status = wait_for_job(session, base, preview_id, "the preview job")
-    assert status["state"] == "done", job_state(url, preview_id)
+    job_done(session, base, url, preview_id, "the preview job")
     page = session.get(f"{base}{preview_page}")
     assert 'class="import-confirm"' in page.text and "测试99" in page.text
     assert "完成" in page.text and "共 300 行：新增 300 行" in page.text
@@ -94,17 +83,13 @@ def test_a_clerk_imports_through_the_admin_and_a_worker_checks_then_writes(proce
         == 0
     )
 
-    confirm_url = f"{base}/admin/entrepreneurs/entrepreneur/process_import/"
-    response = session.post(
-        confirm_url,
+    _path, confirm_id = queue_job(
+        session,
+        f"{base}/admin/entrepreneurs/entrepreneur/process_import/",
+        location=r"/admin/jining/job/(\d+)/change/",
         data={"csrfmiddlewaretoken": csrf_token(page), "job": str(preview_id), "confirm": "1"},
-        headers={"Referer": f"{base}{preview_page}"},
-        allow_redirects=False,
     )
-    assert response.status_code == 302
-    confirm_id = int(re.fullmatch(r"/admin/jining/job/(\d+)/change/", response.headers["Location"]).group(1))
-    status = wait_for_job(session, base, confirm_id, "the import job")
-    assert status["state"] == "done", job_state(url, confirm_id)
+    job_done(session, base, url, confirm_id, "the import job")
     written = run_python(
         url,
         "from entrepreneurs.models import Entrepreneur\n"
