@@ -40,6 +40,7 @@ from jining.divisions import ULANQAB_CITY, ULANQAB_COUNTIES
 from jining.formatting import format_number, qualified_value
 from jining.history import HistoryAdmin
 from jining.importing.admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from jining.merge_admin import MergeAdminMixin
 from jining.validators import id_card_birth_date, normalize_id_card
 
 
@@ -174,7 +175,7 @@ class EntrepreneurAdminForm(forms.ModelForm):
         if duplicates and not cleaned_data.get("not_a_duplicate"):
             links = format_html_join(
                 "、",
-                '<a href="{}" target="_blank">{}</a>',
+                '<a href="{}" target="_blank">{}</a>{}',
                 (
                     (
                         reverse("admin:entrepreneurs_entrepreneur_change", args=[other.pk]),
@@ -183,6 +184,7 @@ class EntrepreneurAdminForm(forms.ModelForm):
                             for part in (other.name, other.hometown_county, other.birth_year)
                             if part
                         ),
+                        self._merge_link(other),
                     )
                     for other in duplicates
                 ),
@@ -196,17 +198,29 @@ class EntrepreneurAdminForm(forms.ModelForm):
                     ),
                     links,
                     _(
-                        "Open the record to check it. If this is a different person, tick "
-                        "“I checked: this is a different person” and save again."
+                        "Open the record to check it. If it is the same person, merge the two records "
+                        "(the link beside it) or, for a new entry, correct the existing record instead. "
+                        "If this is a different person, tick “I checked: this is a different person” "
+                        "and save again."
                     ),
                 ),
                 code="likely_duplicate",
             )
         return cleaned_data
 
+    def _merge_link(self, other):
+        """For a record being edited: the link to merge it with the likely duplicate."""
+        if self.instance.pk is None:
+            return ""
+        return format_html(
+            ' (<a href="{}" class="merge-link">{}</a>)',
+            reverse("admin:entrepreneurs_entrepreneur_merge", args=[self.instance.pk, other.pk]),
+            _("merge"),
+        )
+
 
 @admin.register(Entrepreneur)
-class EntrepreneurAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
+class EntrepreneurAdmin(MergeAdminMixin, SpreadsheetImportExportMixin, HistoryAdmin):
     resource_classes = [EntrepreneurResource]
     paginator = EstimatedCountPaginator
     show_full_result_count = False  # no second COUNT(*) of the whole table beside a filtered count
@@ -358,7 +372,7 @@ class EnterpriseResidencyInline(JoinedInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
+class EnterpriseAdmin(MergeAdminMixin, SpreadsheetImportExportMixin, HistoryAdmin):
     resource_classes = [EnterpriseResource]
     paginator = EstimatedCountPaginator
     show_full_result_count = False

@@ -30,6 +30,7 @@ from jining.importing.admin import SpreadsheetExportMixin
 from jining.models import (
     AccessLog,
     ApiToken,
+    BinEntry,
     Job,
     JobFile,
     Organisation,
@@ -38,6 +39,7 @@ from jining.models import (
     User,
 )
 from jining.personal import personal_data
+from jining.recycle_bin import RestoreRefused, restore, rows_name
 from jining.services import PARTNER_GROUP, partner_create, token_issue, token_revoke, token_rotate
 
 # Strings of Django 5.2's admin and auth that its own zh_Hans catalogue lacks (screen-reader headers
@@ -643,3 +645,140 @@ class AccessLogAdmin(admin.ModelAdmin):
     def fields_display(self, obj):
         labels = dict(personal_field_choices())
         return "、".join(str(labels.get(name, name)) for name in obj.fields.strip(",").split(",") if name)
+
+
+class BinEntryStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (("in_bin", _("in the bin")), ("restored", _("restored")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "in_bin":
+            return queryset.filter(restored_at__isnull=True)
+        if self.value() == "restored":
+            return queryset.filter(restored_at__isnull=False)
+        return queryset
+
+
+@admin.register(BinEntry)
+class BinEntryAdmin(admin.ModelAdmin):
+    """The recycle bin (回收站, jining/recycle_bin.py): what was deleted or merged away, by whom, when
+    and why. Editors restore entries (the action, or the button on an entry's page); nobody edits
+    them; only a superuser deletes an entry for good ("empty")."""
+
+    list_display = (
+        "record",
+        "record_type_display",
+        "kind",
+        "contents_display",
+        "reason",
+        "deleted_by_name",
+        "deleted_at",
+        "state",
+    )
+    list_filter = (BinEntryStateFilter, "kind", "record_type")
+    search_fields = ("record", "reason", "deleted_by_name")
+    date_hierarchy = "deleted_at"
+    actions = ("restore_selected",)
+    fields = (
+        "record",
+        "record_type_display",
+        "kind",
+        "record_count",
+        "contents_display",
+        "reason",
+        "deleted_by_name",
+        "deleted_at",
+        "state",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("payload").select_related("restored_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_restore_permission(self, request, obj=None):
+        return request.user.has_perm("jining.restore_binentry")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _description = actions["delete_selected"]
+            actions["delete_selected"] = (function, name, _("Empty: delete the selected entries for good"))
+        return actions
+
+    @admin.display(description=_("kind of record"), ordering="record_type")
+    def record_type_display(self, obj):
+        return rows_name(obj.record_type)
+
+    @admin.display(description=_("contents"))
+    def contents_display(self, obj):
+        return "；".join(f"{rows_name(label)} {count}" for label, count in obj.contents.items())
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        if obj.restored_at is None:
+            return _("in the bin")
+        who = obj.restored_by.username if obj.restored_by else "-"
+        return _("restored %(when)s by %(user)s") % {
+            "when": timezone.localtime(obj.restored_at).strftime("%Y-%m-%d %H:%M"),
+            "user": who,
+        }
+
+    @admin.action(permissions=["restore"], description=_("Restore the selected entries"))
+    def restore_selected(self, request, queryset):
+        for entry in queryset.filter(restored_at__isnull=True).order_by("-deleted_at", "-id"):
+            self._restore(request, entry)
+
+    def _restore(self, request, entry):
+        try:
+            count = restore(entry, user=request.user)
+        except RestoreRefused as refusal:
+            self.message_user(request, f"{entry.record}: {refusal}", messages.ERROR)
+            return False
+        self.message_user(
+            request,
+            _("Restored “%(record)s”: %(count)d rows are back as they were.")
+            % {"record": entry.record, "count": count},
+            messages.SUCCESS,
+        )
+        return True
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:entry_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="jining_binentry_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def restore_view(self, request, entry_id):
+        """The restore button of an entry's page (a POST)."""
+        if request.method != "POST":
+            return redirect("admin:jining_binentry_change", entry_id)
+        if not self.has_restore_permission(request):
+            raise PermissionDenied
+        entry = BinEntry.objects.filter(pk=entry_id).first()
+        if entry is None:
+            raise Http404
+        if entry.restored:
+            self.message_user(request, _("This entry has been restored already."), messages.WARNING)
+        else:
+            self._restore(request, entry)
+        return redirect("admin:jining_binentry_change", entry_id)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_restore": self.has_restore_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -19,6 +19,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from jining.concurrency import OptimisticConcurrencyMixin
 from jining.personal import HIDDEN, personal_data
 from jining.personal_admin import PersonalDataAdminMixin
+from jining.recycle_bin_admin import RecycleBinAdminMixin
 
 
 @receiver(pre_save, dispatch_uid="jining.history.fixture_loads_unrecorded")
@@ -59,10 +60,13 @@ class ChangesWithoutTimestamps(HistoricalRecordContextHelper):
         return dataclasses.replace(formatted, old=old, new=new)
 
 
-class HistoryAdmin(PersonalDataAdminMixin, OptimisticConcurrencyMixin, SimpleHistoryAdmin):
+class HistoryAdmin(
+    RecycleBinAdminMixin, PersonalDataAdminMixin, OptimisticConcurrencyMixin, SimpleHistoryAdmin
+):
     """A ModelAdmin base with a read-only history page for each record, personal data shown by
-    permission (jining.personal_admin), and optimistic concurrency: a save is refused if someone
-    else saved the record after the form was opened (jining.concurrency)."""
+    permission (jining.personal_admin), deletes into the recycle bin (jining.recycle_bin_admin), and
+    optimistic concurrency: a save is refused if someone else saved the record after the form was
+    opened (jining.concurrency)."""
 
     def get_historical_record_context_helper(self, request, historical_record):
         helper = ChangesWithoutTimestamps(self.model, historical_record)

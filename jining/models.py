@@ -434,3 +434,59 @@ class AccessLog(models.Model):
         if self.pk is not None:
             raise ValueError("An access log entry is never changed.")
         super().save(*args, **kwargs)
+
+
+class BinEntry(models.Model):
+    """One delete or merge in the recycle bin (回收站): the rows it removed, with everything they
+    carried, kept so that they can be put back exactly (jining/recycle_bin.py). Who, when and why are
+    recorded; an entry that has been restored stays as the record of it, without the rows."""
+
+    class Kind(models.TextChoices):
+        DELETE = "delete", _("deleted")
+        MERGE = "merge", _("merged into another record")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.DELETE)
+    record_type = models.CharField(_("kind of record"), max_length=100)
+    record = models.CharField(_("record"), max_length=500)
+    record_count = models.PositiveIntegerField(_("records"))
+    #: ``{model verbose name (plural): count}`` of every row the entry holds, for the staff.
+    contents = models.JSONField(_("contents"), default=dict)
+    reason = models.TextField(_("reason"))
+    deleted_at = models.DateTimeField(_("deleted at"), auto_now_add=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        User, verbose_name=_("deleted by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deleted_by_name = models.CharField(_("deleted by (user name)"), max_length=150)
+    restored_at = models.DateTimeField(_("restored at"), null=True, blank=True)
+    restored_by = models.ForeignKey(
+        User,
+        verbose_name=_("restored by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    #: What a restore needs: the rows (Django's serialization), the foreign keys the delete set to
+    #: null, and for a merge what it moved and what the surviving record held before. Emptied once
+    #: restored.
+    payload = models.JSONField(_("stored rows"), default=dict, editable=False)
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+        verbose_name = _("recycle bin entry")
+        verbose_name_plural = _("recycle bin")
+        permissions = [("restore_binentry", _("Can restore from the recycle bin"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(restored_at__isnull=True, restored_by__isnull=True)
+                | models.Q(restored_at__isnull=False),
+                name="jining_binentry_restored_by_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.record} · {self.deleted_at:%Y-%m-%d %H:%M}" if self.deleted_at else self.record
+
+    @property
+    def restored(self) -> bool:
+        return self.restored_at is not None

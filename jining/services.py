@@ -145,7 +145,12 @@ VIEWER_GROUP = "bureau_viewers"  # 只读查看：查看、导出
 #: Models of the program apps (``settings.PROGRAM_APPS``) that are accounts or the access log, not
 #: program records: no group gets rights on them here (nor on ``settings.DERIVED_MODELS``); the
 #: access log is for superusers only.
-ACCOUNT_MODELS = frozenset({"jining.user", "jining.apitoken", "jining.partneraccount", "jining.accesslog"})
+ACCOUNT_MODELS = frozenset(
+    {"jining.user", "jining.apitoken", "jining.partneraccount", "jining.accesslog", "jining.binentry"}
+)
+#: What editors may do with the recycle bin (jining/recycle_bin.py): see it and restore from it.
+#: Emptying it (deleting an entry for good) is for superusers only.
+RECYCLE_BIN_PERMISSIONS = ("jining.view_binentry", "jining.restore_binentry")
 
 
 def program_model_labels(*, apps=None) -> list[str]:
@@ -225,7 +230,7 @@ def roles_sync(*, apps=None) -> dict:
             name=EDITOR_GROUP,
             labels=labels,
             actions=("view", "add", "change", "delete", "import", "export"),
-            extra=(settings.PERSONAL_DATA_PERMISSION,),
+            extra=(settings.PERSONAL_DATA_PERMISSION, *RECYCLE_BIN_PERMISSIONS),
         ),
         VIEWER_GROUP: _group_with_permissions(
             apps=apps, name=VIEWER_GROUP, labels=labels, actions=("view", "export")

@@ -67,3 +67,26 @@ def differences(before: dict[str, TableState], after: dict[str, TableState]) -> 
         for table in sorted(set(before) | set(after))
         if before.get(table) != after.get(table)
     }
+
+
+#: What a delete and its restore (or a merge and its undo) are allowed to change: the history says
+#: that it happened, the recycle bin records it, the admin's log lists it.
+AUDIT_TABLES = {"jining_binentry", "django_admin_log"}
+
+
+def records_snapshot() -> dict[str, TableState]:
+    """``snapshot()`` of the records' tables only: without the history tables, ``AUDIT_TABLES`` and
+    what is computed from the records (``settings.DERIVED_MODELS``, e.g. the stats)."""
+    from django.conf import settings
+
+    derived = set()
+    for label in settings.DERIVED_MODELS:
+        try:
+            derived.add(apps.get_model(label)._meta.db_table)
+        except LookupError:
+            continue
+    return {
+        table: state
+        for table, state in snapshot().items()
+        if table not in AUDIT_TABLES | derived and not table.split("_", 1)[1].startswith("historical")
+    }

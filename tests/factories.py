@@ -18,7 +18,17 @@ from entrepreneurs.models import (
 )
 from events.models import Attendance, Event, EventKind, EventSeries, Segment
 from incubators.models import Designation, Facility, Incubator, Residency, Service
-from jining.models import AccessLog, ApiToken, Job, JobFile, JobFileChunk, Organisation, Programme, Source
+from jining.models import (
+    AccessLog,
+    ApiToken,
+    BinEntry,
+    Job,
+    JobFile,
+    JobFileChunk,
+    Organisation,
+    Programme,
+    Source,
+)
 from jining.validators import id_card_check_char, uscc_check_char
 from overview.models import ReportedFigure, StatsSnapshot
 
@@ -334,3 +344,19 @@ class AccessLogFactory(factory.django.DjangoModelFactory):
     record_type = "entrepreneurs.entrepreneur"
     record = "张智杰"
     fields = ",id_card_number,"
+
+
+class BinEntryFactory(factory.django.DjangoModelFactory):
+    """A recycle bin entry as the constraints see it (a real one comes from jining.recycle_bin)."""
+
+    class Meta:
+        model = BinEntry
+
+    record_type = "entrepreneurs.entrepreneur"
+    record = "张智杰"
+    record_count = 1
+    reason = "重复录入"
+    deleted_by_name = "editor"
+
+    class Params:
+        restored_by_someone = factory.Trait(restored_by=factory.SubFactory(UserFactory))

@@ -364,7 +364,10 @@ def test_deleting_a_person_who_has_records_says_what_to_do_instead(staff_client,
         response = staff_client.get(reverse("admin:entrepreneurs_entrepreneur_delete", args=[person.pk]))
     html = response.content.decode()
     assert response.status_code == 200 and 'class="errornote protected-help"' in html
-    assert "不能删除" in html and "改选正确的人员" in html  # in the staff's language
+    assert "不能删除" in html and "合并所选的两条记录" in html  # in the staff's language: merge instead
     # The delete itself is still refused: the person and the support stay.
-    staff_client.post(reverse("admin:entrepreneurs_entrepreneur_delete", args=[person.pk]), {"post": "yes"})
+    staff_client.post(
+        reverse("admin:entrepreneurs_entrepreneur_delete", args=[person.pk]),
+        {"post": "yes", "bin_reason": "重复"},
+    )
     assert Entrepreneur.objects.filter(pk=person.pk).exists()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from jining.formatting import format_number, qualified_value
-from jining.models import AccessLog, Job, Organisation, Qualifier, Source
+from jining.models import AccessLog, BinEntry, Job, Organisation, Qualifier, Source
 from overview.models import ReportedFigure
 from tests import factories
 
@@ -24,8 +24,8 @@ BUILDERS = {Group: lambda: Group.objects.create(name="测试组")}
 
 
 #: Registered read-only: jobs are started where the work is (an export page), never added; the access
-#: log is written by the pages that show personal data.
-STARTED_ELSEWHERE = {Job, AccessLog}
+#: log is written by the pages that show personal data; the recycle bin by deletes and merges.
+STARTED_ELSEWHERE = {Job, AccessLog, BinEntry}
 #: Not in the admin: a job's files are downloaded from the job's page.
 SHOWN_BY_THEIR_JOB = ["JobFile", "JobFileChunk"]
 

@@ -8,7 +8,7 @@ from entrepreneurs.models import Entrepreneur
 from events.models import Attendance
 from events.services import attendance_add_many
 from jining.history import HistoryAdmin
-from jining.models import AccessLog, ApiToken, Job, Organisation, PartnerAccount, User
+from jining.models import AccessLog, ApiToken, BinEntry, Job, Organisation, PartnerAccount, User
 from overview.models import StatsSnapshot
 from tests import factories
 from tests.admin_forms import form_data
@@ -16,7 +16,8 @@ from tests.admin_forms import form_data
 pytestmark = pytest.mark.django_db
 
 # StatsSnapshot: derived, recomputed; Job: work in progress, not a record.
-NOT_TRACKED = {User, ApiToken, PartnerAccount, StatsSnapshot, Job, AccessLog}  # the log is never changed
+# The access log and the recycle bin are never changed; the bin is itself the record of deletes.
+NOT_TRACKED = {User, ApiToken, PartnerAccount, StatsSnapshot, Job, AccessLog, BinEntry}
 
 
 def url(obj, view, *args):
@@ -57,10 +58,10 @@ def test_admin_change_is_recorded_with_user_and_diff(staff_client, staff_user):
 
 def test_admin_delete_is_recorded(staff_client, staff_user):
     organisation = factories.OrganisationFactory()
-    response = staff_client.post(url(organisation, "delete"), {"post": "yes"})
+    response = staff_client.post(url(organisation, "delete"), {"post": "yes", "bin_reason": "撤销"})
     assert response.status_code == 302
     deleted = Organisation.history.filter(id=organisation.pk, history_type="-").get()
-    assert deleted.history_user == staff_user
+    assert deleted.history_user == staff_user and deleted.history_change_reason == "撤销"
 
 
 def test_many_to_many_changes_are_recorded():

@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 
 from tests.constraints import assert_check_constraint, assert_unique_constraint, case, constraint_names
-from tests.factories import JobFactory, JobFileChunkFactory, JobFileFactory, SourceFactory
+from tests.factories import BinEntryFactory, JobFactory, JobFileChunkFactory, JobFileFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,13 @@ UNIQUE_CASES = [
 ]
 
 CHECK_CASES = [
+    # A restore has a date: who restored an entry is recorded only with when.
+    case(
+        BinEntryFactory,
+        "jining_binentry_restored_by_has_date",
+        {"restored_by_someone": True},
+        {"restored_by_someone": True, "restored_at": datetime.datetime(2026, 12, 3, tzinfo=datetime.UTC)},
+    ),
     case(JobFactory, "jining_job_done_within_total", {"done": 4, "total": 3}, {"done": 3, "total": 3}),
 ]
 

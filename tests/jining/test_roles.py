@@ -40,6 +40,8 @@ WRITE_VIEWS = (
     "_import",
     "_import_preview",
     "_process_import",
+    "_merge",
+    "_restore",
 )
 
 
@@ -81,6 +83,9 @@ def admin_urls(model, model_admin, obj):
         "version_id": version.history_id if version else 0,
         "role": "output",  # a job's file
         "job_id": 1,  # an import's preview
+        "entry_id": obj.pk,  # a recycle bin entry
+        "survivor_id": obj.pk,  # a merge (tests/jining/test_merge.py merges two)
+        "other_id": obj.pk,
     }
     for pattern in model_admin.urls:
         if not pattern.name:
@@ -108,7 +113,7 @@ def test_groups_hold_exactly_their_permissions():
         f"{action}_{label.split('.')[1]}"
         for label in labels
         for action in ("view", "add", "change", "delete")
-    } | {"view_personal_data"}
+    } | {"view_personal_data", "view_binentry", "restore_binentry"}
     assert settings.PERSONAL_DATA_PERMISSION == "entrepreneurs.view_personal_data"
     partner = set(groups[PARTNER_GROUP].permissions.values_list("codename", flat=True))
     assert partner == {f"view_{label.split('.')[1]}" for label in settings.PARTNER_VISIBLE_MODELS}
