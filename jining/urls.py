@@ -11,6 +11,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("overview.api.urls", namespace="api")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the admin's 中文 / English switch
 ]
 
 handler400 = "jining.exceptions.handler400"

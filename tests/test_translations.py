@@ -83,13 +83,33 @@ def test_admin_index_is_in_chinese_by_default(staff_client):
         assert text in response.text
 
 
-def test_admin_index_is_in_english_on_request(staff_client):
-    response = staff_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+def test_an_english_browser_gets_the_chinese_admin(staff_client):
+    response = staff_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans"' in response.text and "返乡创业人员" in response.text
+
+
+def test_the_switch_changes_the_language_and_remembers_it(staff_client):
+    page = staff_client.get(reverse("admin:index")).text
+    assert 'action="/i18n/setlang/"' in page and 'value="en"' in page
+    switched = staff_client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    assert switched.status_code == 302 and switched["Location"] == "/admin/"
+    response = staff_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert '<html lang="en"' in response.text
-    assert "Jining returnee-entrepreneurship tracker" in response.text
-    assert "Entrepreneurs" in response.text
+    assert "Jining returnee-entrepreneurship tracker" in response.text and "Entrepreneurs" in response.text
     assert "返乡创业人员" not in response.text
+    staff_client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/admin/"})
+    assert '<html lang="zh-hans"' in staff_client.get(reverse("admin:index")).text
+
+
+def test_the_login_page_has_the_switch_and_an_unknown_language_is_ignored(client, db):
+    assert 'action="/i18n/setlang/"' in client.get(reverse("admin:login")).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    assert '<html lang="zh-hans"' in client.get(reverse("admin:login")).text
+
+
+def test_the_api_still_negotiates_the_language(partner_client):
+    response = partner_client.get("/api/v1/nothing-here/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "en"
 
 
 def test_validation_messages_are_translated(staff_client):

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -112,7 +113,8 @@ def test_every_model_is_registered():
 def test_site_header_is_translated(staff_client):
     response = staff_client.get(reverse("admin:index"))
     assert "集宁区返乡创业服务管理系统" in response.text
-    response = staff_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en")
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the header's English switch
+    response = staff_client.get(reverse("admin:index"))
     assert "Jining returnee-entrepreneurship tracker" in response.text
 
 

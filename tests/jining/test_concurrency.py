@@ -1,6 +1,7 @@
 """Optimistic concurrency: of two staff members editing the same record, the second save is refused."""
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
@@ -123,7 +124,8 @@ def test_the_message_is_english_for_english_staff(two_editors):
     organisation = factories.OrganisationFactory()
     data_second = form_data(second.get(url(organisation)))
     first.post(url(organisation), {**form_data(first.get(url(organisation))), "notes": "一"})
-    response = second.post(url(organisation), {**data_second, "notes": "二"}, HTTP_ACCEPT_LANGUAGE="en")
+    second.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the header's English switch
+    response = second.post(url(organisation), {**data_second, "notes": "二"})
     assert "changed by someone else" in response.text
 
 
