@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -62,3 +63,29 @@ def login(page, live_server, username, password):
     page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_load_state()
+
+
+@pytest.fixture
+def article(db):
+    """The article's records (fixtures/article.json) and the staff roles."""
+    call_command("loaddata", "article", verbosity=0)
+    call_command("setup_roles", verbosity=0)
+
+
+@pytest.fixture
+def page_at(browser):
+    """page_at(width) -> a fresh zh-CN page in a window ``width`` px wide, clock on Asia/Shanghai."""
+    contexts = []
+
+    def open_page(width, height=900):
+        context = browser.new_context(
+            locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": width, "height": height}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
