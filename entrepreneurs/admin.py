@@ -155,15 +155,42 @@ class EntrepreneurAdminForm(forms.ModelForm):
         help_text=_("Tick only after checking the records the warning above links to."),
     )
 
+    county_confirmed = forms.BooleanField(
+        label=_("I checked: the hometown county is right"),
+        required=False,
+        help_text=_("Tick only for a person whose hometown is outside Ulanqab."),
+    )
+
+    #: The fields shown only with their warning (a likely duplicate, an unknown county).
+    WARNING_FIELDS = ("not_a_duplicate", "county_confirmed")
+
     class Meta:
         model = Entrepreneur
         # The admin passes the fields of its fieldsets; these are the ones clean() compares.
         fields = ["name", "hometown_county", "birth_year", "birth_date", "id_card_number"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.likely_duplicates = []
+        self.warned = set()  # WARNING_FIELDS whose warning this form showed
+
     def clean(self):
         cleaned_data = super().clean()
         if self.errors:
             return cleaned_data
+        county = Entrepreneur(hometown_county=cleaned_data.get("hometown_county", "")).county_warning()
+        if county:
+            self.warned.add("county_confirmed")
+            if not cleaned_data.get("county_confirmed"):
+                self.add_error(
+                    "hometown_county",
+                    forms.ValidationError(
+                        " ".join(
+                            [county, str(_("Tick “I checked: the hometown county is right” and save again."))]
+                        ),
+                        code="unknown_county",
+                    ),
+                )
         id_card = normalize_id_card(cleaned_data.get("id_card_number") or "")
         born = cleaned_data.get("birth_date") or (id_card_birth_date(id_card) if id_card else None)
         duplicates = entrepreneur_likely_duplicates(
@@ -172,6 +199,9 @@ class EntrepreneurAdminForm(forms.ModelForm):
             birth_year=born.year if born else cleaned_data.get("birth_year"),
             exclude_pk=self.instance.pk,
         )[:10]
+        self.likely_duplicates = list(duplicates)
+        if duplicates:
+            self.warned.add("not_a_duplicate")
         if duplicates and not cleaned_data.get("not_a_duplicate"):
             links = format_html_join(
                 "、",
@@ -300,11 +330,30 @@ class EntrepreneurAdmin(MergeAdminMixin, SpreadsheetImportExportMixin, HistoryAd
     )
 
     def get_fieldsets(self, request, obj=None):
-        """The "different person" checkbox shows once a save has been tried (and may have been warned)."""
+        """The confirm checkboxes of the warnings are in the form once a save has been tried; they
+        are shown only with their warning (``render_change_form``)."""
         fieldsets = super().get_fieldsets(request, obj)
         if request.method == "POST":
-            fieldsets = ((_("Likely duplicate"), {"fields": ("not_a_duplicate",)}), *fieldsets)
+            fieldsets = ((_("Please check"), {"fields": EntrepreneurAdminForm.WARNING_FIELDS}), *fieldsets)
         return fieldsets
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        """The "please check" box only when the form warned of something (a likely duplicate, whose
+        links the warning gives, or an unknown county), with that warning's checkbox only."""
+        adminform = context.get("adminform")
+        form = getattr(adminform, "form", None)
+        if form is not None and hasattr(form, "warned"):
+            fieldsets = []
+            for name, options in adminform.fieldsets:
+                fields = options["fields"]
+                if fields is EntrepreneurAdminForm.WARNING_FIELDS:
+                    fields = tuple(field for field in fields if field in form.warned)
+                    if not fields:
+                        continue
+                    options = {**options, "fields": fields}
+                fieldsets.append((name, options))
+            adminform.fieldsets = fieldsets
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_queryset(self, request):
         # The enterprises come as a JSON array in the page's own query (no prefetch query).
@@ -508,6 +557,7 @@ class SupportMeasureAdmin(SpreadsheetExportMixin, HistoryAdmin):
                     "kind",
                     "description",
                     ("date", "date_precision"),
+                    ("period_start", "period_end"),
                     ("value_yuan", "partly_free"),
                     "provider",
                     "incubator",

@@ -128,7 +128,12 @@ class SupportMeasureFilterSet(BaseFilterSet):
 
     class Meta:
         model = SupportMeasure
-        fields = {"date": DATE_LOOKUPS, "value_yuan": NUMBER_LOOKUPS}
+        fields = {
+            "date": DATE_LOOKUPS,
+            "value_yuan": NUMBER_LOOKUPS,
+            "period_start": DATE_LOOKUPS,
+            "period_end": DATE_LOOKUPS,
+        }
 
 
 class FinancingFilterSet(BaseFilterSet):

@@ -8,12 +8,14 @@ partners only ever see fields that an API serializer lists on purpose.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from entrepreneurs.pinyin import pinyin_search_text, romanise
 from events.models import Attendance
 from jining.aggregates import count_of, sum_of
+from jining.divisions import ULANQAB_COUNTIES
 from jining.models import DatePrecision, Organisation, Qualifier, SourcedModel, TimeStampedModel
 from jining.personal import PersonalData, mask_id_card, mask_phone, year_only
 from jining.validators import (
@@ -27,6 +29,18 @@ from jining.validators import (
 )
 
 YEAR_RANGE = Q(year__gte=1949) & Q(year__lte=2100)
+#: The plausibility rules of a person (Entrepreneur.implausible): the youngest age recorded, and
+#: the ages at which people first leave home to work.
+MIN_AGE = 16
+LEFT_HOME_AGES = (14, 70)
+KNOWN_COUNTIES = {form for forms in ULANQAB_COUNTIES.values() for form in forms}
+
+
+def _years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 class SpecialGroupQuerySet(models.QuerySet):
@@ -87,7 +101,7 @@ class Entrepreneur(SourcedModel):
         POSTGRADUATE = "postgraduate", _("postgraduate")
         UNKNOWN = "unknown", _("unknown")
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("full name"), max_length=50, db_index=True)
     name_romanised = models.CharField(
         _("romanised name"),
         max_length=100,
@@ -225,8 +239,59 @@ class Entrepreneur(SourcedModel):
             errors["birth_decade"] = _("The decade of birth does not contain the year of birth.")
         if birth_year and self.return_year and self.return_year < birth_year:
             errors["return_year"] = _("The year of return cannot be before the year of birth.")
+        for name, message in self.implausible(birth_date, birth_year).items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
+
+    def implausible(self, birth_date=None, birth_year=None) -> dict:
+        """The values no real record has (the plausibility rules, for forms and imports alike):
+        a birth in the future or less than ``MIN_AGE`` years ago, a return after this year or
+        before the age of ``MIN_AGE``, a first departure to work outside ``LEFT_HOME_AGES``."""
+        today = timezone.localdate()
+        birth_date = birth_date or self.birth_date
+        birth_year = birth_year or (birth_date.year if birth_date else self.birth_year)
+        errors = {}
+        if birth_date and birth_date > today:
+            errors["birth_date"] = _("The date of birth is in the future.")
+        elif birth_date and birth_date > _years_before(today, MIN_AGE):
+            errors["birth_date"] = _("A person recorded here is at least %(age)d years old.") % {
+                "age": MIN_AGE
+            }
+        elif birth_year and birth_year > today.year - MIN_AGE:
+            errors["birth_year"] = _("A person recorded here is at least %(age)d years old.") % {
+                "age": MIN_AGE
+            }
+        if self.return_year:
+            if self.return_year > today.year:
+                errors["return_year"] = _("The year of return is after this year (%(year)d).") % {
+                    "year": today.year
+                }
+            elif birth_year and self.return_year < birth_year + MIN_AGE:
+                errors["return_year"] = _(
+                    "The year of return is before the person was %(age)d (born %(born)d)."
+                ) % {"age": MIN_AGE, "born": birth_year}
+        if self.left_home_age is not None and not (
+            LEFT_HOME_AGES[0] <= self.left_home_age <= LEFT_HOME_AGES[1]
+        ):
+            errors["left_home_age"] = _(
+                "The age when first leaving to work is between %(low)d and %(high)d."
+            ) % {
+                "low": LEFT_HOME_AGES[0],
+                "high": LEFT_HOME_AGES[1],
+            }
+        return errors
+
+    def county_warning(self):
+        """A message when the hometown county is none of the known divisions (a typing mistake, or
+        a person from another city: the clerk confirms), else None."""
+        county = (self.hometown_county or "").strip()
+        if not county or county in KNOWN_COUNTIES:
+            return None
+        return _(
+            "“%(county)s” is not one of Ulanqab's banners, counties and districts (%(known)s): "
+            "check the spelling; if the person's hometown is elsewhere, confirm it."
+        ) % {"county": county, "known": "、".join(ULANQAB_COUNTIES)}
 
     def save(self, *args, **kwargs):
         self.fill_derived()
@@ -293,7 +358,7 @@ class Enterprise(SourcedModel):
         SUSPENDED = "suspended", _("suspended")
         CLOSED = "closed", _("closed")
 
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    name = models.CharField(_("enterprise name"), max_length=200, db_index=True)
     short_name = models.CharField(_("short name or brand"), max_length=100, blank=True)
     name_pinyin = models.CharField(
         _("pinyin of the name"),
@@ -524,6 +589,15 @@ class SupportMeasure(SourcedModel):
     partly_free = models.BooleanField(
         _("partly free"), default=False, help_text=_("Only part of the cost is covered.")
     )
+    period_start = models.DateField(
+        _("period from"),
+        null=True,
+        blank=True,
+        help_text=_("For support that lasts: the first day it covers (e.g. a one-year rent subsidy)."),
+    )
+    period_end = models.DateField(
+        _("period to"), null=True, blank=True, help_text=_("The last day it covers.")
+    )
 
     history = HistoricalRecords()
 
@@ -553,6 +627,13 @@ class SupportMeasure(SourcedModel):
                 name="support_has_recipient",
             ),
             models.CheckConstraint(condition=Q(value_yuan__gte=0), name="support_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="support_period_ends_after_it_starts",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
         ]
 
     def __str__(self):
@@ -563,6 +644,8 @@ class SupportMeasure(SourcedModel):
             raise ValidationError(
                 _("Choose who received the support: an entrepreneur, an enterprise or both.")
             )
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
 
 
 class Financing(SourcedModel):
@@ -576,7 +659,7 @@ class Financing(SourcedModel):
         OTHER = "other", _("other")
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="financings"
+        Enterprise, verbose_name=_("financed enterprise"), on_delete=models.PROTECT, related_name="financings"
     )
     borrower = models.ForeignKey(
         Entrepreneur,
@@ -587,12 +670,12 @@ class Financing(SourcedModel):
         related_name="financings",
         help_text=_("The person who took a guaranteed loan, if any."),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("financing kind"), max_length=20, choices=Kind.choices)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
     date = models.DateField(_("date"))
     provider = models.ForeignKey(
         Organisation,
-        verbose_name=_("provider"),
+        verbose_name=_("funder"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -7,19 +7,22 @@ Re-importing a file updates the records it matches instead of adding them again:
 * a financing record by enterprise + kind + date + amount.
 """
 
+from collections import defaultdict
+
 from django.db.models import Q
-from import_export.fields import Field
+from django.utils.translation import gettext
 
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup
-from jining.importing.resources import SpreadsheetResource
+from entrepreneurs.services import same_person_likely
+from jining.importing.resources import SpreadsheetResource, column
 from jining.importing.widgets import (
+    ChoiceWidget,
     DateWidget,
     DecimalWidget,
     IntegerWidget,
     ListWidget,
     LookupWidget,
     TextWidget,
-    choice_field,
 )
 from jining.models import Organisation
 
@@ -27,35 +30,34 @@ ENTREPRENEUR_KEYS = ("id_card_number", "name")
 ENTERPRISE_KEYS = ("credit_code", "name", "short_name")
 
 
-def text(attribute, column_name):
-    return Field(attribute=attribute, column_name=column_name, widget=TextWidget())
+def text(model, attribute):
+    return column(model, attribute, TextWidget())
 
 
-def integer(attribute, column_name):
-    return Field(attribute=attribute, column_name=column_name, widget=IntegerWidget())
+def integer(model, attribute):
+    return column(model, attribute, IntegerWidget())
 
 
 class EntrepreneurResource(SpreadsheetResource):
-    name = text("name", "姓名")
-    gender = choice_field("gender", "性别", Entrepreneur.Gender.choices)
-    birth_date = Field(attribute="birth_date", column_name="出生日期", widget=DateWidget())
-    birth_year = integer("birth_year", "出生年份")
-    id_card_number = text("id_card_number", "身份证号")
-    phone = text("phone", "手机号")
-    hometown_city = text("hometown_city", "户籍盟市")
-    hometown_county = text("hometown_county", "户籍县区/旗")
-    hometown_township = text("hometown_township", "户籍乡镇")
-    left_home_age = integer("left_home_age", "首次外出务工年龄")
-    prior_work_place = text("prior_work_place", "返乡前工作地")
-    prior_trade = text("prior_trade", "返乡前从事行业")
-    return_year = integer("return_year", "返乡年份")
-    education = choice_field("education", "文化程度", Entrepreneur.Education.choices)
-    special_groups = Field(
-        attribute="special_groups", column_name="特殊群体", widget=ListWidget(SpecialGroup, ("name", "code"))
-    )
-    story = text("story", "创业经历")
+    name = text(Entrepreneur, "name")
+    gender = column(Entrepreneur, "gender", ChoiceWidget(Entrepreneur.Gender.choices))
+    birth_date = column(Entrepreneur, "birth_date", DateWidget())
+    birth_year = integer(Entrepreneur, "birth_year")
+    id_card_number = text(Entrepreneur, "id_card_number")
+    phone = text(Entrepreneur, "phone")
+    hometown_city = text(Entrepreneur, "hometown_city")
+    hometown_county = text(Entrepreneur, "hometown_county")
+    hometown_township = text(Entrepreneur, "hometown_township")
+    left_home_age = integer(Entrepreneur, "left_home_age")
+    prior_work_place = text(Entrepreneur, "prior_work_place")
+    prior_trade = text(Entrepreneur, "prior_trade")
+    return_year = integer(Entrepreneur, "return_year")
+    education = column(Entrepreneur, "education", ChoiceWidget(Entrepreneur.Education.choices))
+    special_groups = column(Entrepreneur, "special_groups", ListWidget(SpecialGroup, ("name", "code")))
+    story = text(Entrepreneur, "story")
 
     required_columns = ("姓名",)
+    code_fields = ("id_card_number", "phone")
 
     class Meta:
         model = Entrepreneur
@@ -99,22 +101,65 @@ class EntrepreneurResource(SpreadsheetResource):
             hometown_county=probe.hometown_county,
         )
 
+    def warnings(self, rows):
+        """A hometown county outside the known divisions, and a new person who is likely one on
+        record or on an earlier row of the file (the admin form's warnings: same name and same
+        hometown county or year of birth, for people without an ID-card number on both sides)."""
+        found = defaultdict(list)
+        for number, record, _new in rows:
+            county = record.county_warning()
+            if county:
+                found[number].append(str(county))
+        new = [(number, record) for number, record, is_new in rows if is_new]
+        names = {record.name for _number, record in new if record.name}
+        on_record = defaultdict(list)
+        for other in Entrepreneur.objects.filter(name__in=names).only(
+            "pk", "name", "hometown_county", "birth_year", "id_card_number"
+        ):
+            on_record[other.name].append(other)
+        earlier = defaultdict(list)
+        for number, record in new:
+            for other in on_record.get(record.name, ()):
+                if (not record.id_card_number or not other.id_card_number) and same_person_likely(
+                    record, other
+                ):
+                    found[number].append(
+                        gettext(
+                            "%(name)s may be a person already recorded (record no. %(pk)s: same name, and "
+                            "same hometown or year of birth). Check that record before confirming; if "
+                            "it is the same person, correct it instead of adding this row."
+                        )
+                        % {"name": record.name, "pk": other.pk}
+                    )
+            for other_number, other in earlier.get(record.name, ()):
+                if (not record.id_card_number or not other.id_card_number) and same_person_likely(
+                    record, other
+                ):
+                    found[number].append(
+                        gettext(
+                            "It may describe the same person as row %(other)s (same name, and same "
+                            "hometown or year of birth): keep one of them if so."
+                        )
+                        % {"other": other_number}
+                    )
+            earlier[record.name].append((number, record))
+        return found
+
 
 class EnterpriseResource(SpreadsheetResource):
-    name = text("name", "企业名称")
-    short_name = text("short_name", "简称或品牌")
-    credit_code = text("credit_code", "统一社会信用代码")
-    registration_year = integer("registration_year", "成立年份")
-    legal_form = choice_field("legal_form", "组织形式", Enterprise.LegalForm.choices)
-    industry = choice_field("industry", "行业", Enterprise.Industry.choices)
-    status = choice_field("status", "经营状态", Enterprise.Status.choices)
-    founders = Field(
-        attribute="founders", column_name="创办人", widget=ListWidget(Entrepreneur, ENTREPRENEUR_KEYS)
-    )
-    address = text("address", "地址")
-    description = text("description", "简介")
+    name = text(Enterprise, "name")
+    short_name = text(Enterprise, "short_name")
+    credit_code = text(Enterprise, "credit_code")
+    registration_year = integer(Enterprise, "registration_year")
+    legal_form = column(Enterprise, "legal_form", ChoiceWidget(Enterprise.LegalForm.choices))
+    industry = column(Enterprise, "industry", ChoiceWidget(Enterprise.Industry.choices))
+    status = column(Enterprise, "status", ChoiceWidget(Enterprise.Status.choices))
+    founders = column(Enterprise, "founders", ListWidget(Entrepreneur, ENTREPRENEUR_KEYS))
+    address = text(Enterprise, "address")
+    description = text(Enterprise, "description")
 
     required_columns = ("企业名称",)
+    code_fields = ("credit_code",)
 
     class Meta:
         model = Enterprise
@@ -153,19 +198,15 @@ class EnterpriseResource(SpreadsheetResource):
 
 
 class FinancingResource(SpreadsheetResource):
-    enterprise = Field(
-        attribute="enterprise", column_name="企业", widget=LookupWidget(Enterprise, ENTERPRISE_KEYS)
-    )
-    kind = choice_field("kind", "融资类型", Financing.Kind.choices)
-    amount = Field(attribute="amount", column_name="金额（元）", widget=DecimalWidget())
-    date = Field(attribute="date", column_name="日期", widget=DateWidget())
-    borrower = Field(
-        attribute="borrower", column_name="借款人", widget=LookupWidget(Entrepreneur, ENTREPRENEUR_KEYS)
-    )
-    provider = Field(attribute="provider", column_name="资金方", widget=LookupWidget(Organisation))
-    guarantor = Field(attribute="guarantor", column_name="担保机构", widget=LookupWidget(Organisation))
-    term_months = integer("term_months", "期限（月）")
-    notes = text("notes", "备注")
+    enterprise = column(Financing, "enterprise", LookupWidget(Enterprise, ENTERPRISE_KEYS))
+    kind = column(Financing, "kind", ChoiceWidget(Financing.Kind.choices))
+    amount = column(Financing, "amount", DecimalWidget())
+    date = column(Financing, "date", DateWidget())
+    borrower = column(Financing, "borrower", LookupWidget(Entrepreneur, ENTREPRENEUR_KEYS))
+    provider = column(Financing, "provider", LookupWidget(Organisation))
+    guarantor = column(Financing, "guarantor", LookupWidget(Organisation))
+    term_months = integer(Financing, "term_months")
+    notes = text(Financing, "notes")
 
     required_columns = ("企业", "融资类型", "金额（元）", "日期")
 

@@ -39,7 +39,8 @@ from django.utils.text import smart_split, unescape_string_literal
 from rest_framework.filters import SearchFilter
 
 from entrepreneurs.models import Enterprise, Entrepreneur
-from jining.validators import normalize_id_card, normalize_mobile
+from jining.validators import ID_CARD_RE as FULL_ID_CARD_RE
+from jining.validators import MOBILE_RE, normalize_id_card, normalize_mobile
 
 #: Columns of Entrepreneur searched by partners and staff alike. Never personal data.
 TEXT_FIELDS = (
@@ -64,6 +65,8 @@ GRAMS_FUNCTION = "jining_grams"
 
 ID_CARD_RE = re.compile(r"^(\d{15}|\d{17}[\dX])$", re.ASCII)
 PHONE_RE = re.compile(r"^\d{5,20}$", re.ASCII)
+#: A group of a number typed in parts: 138, 0013, +86, 138-0013, 15092119850312123X.
+NUMBER_GROUP_RE = re.compile(r"^\+?[\d\-]*\d[\dXx]?$", re.ASCII)
 CREDIT_CODE_RE = re.compile(r"^[0-9A-Z]{18}$", re.ASCII)
 
 
@@ -156,6 +159,26 @@ def split_terms(text: str) -> list[str]:
     return terms
 
 
+def join_numbers(terms: list[str]) -> list[str]:
+    """Terms with a mobile or ID-card number typed in groups ("138 0013 8000", "+86 138-0013-8000")
+    joined into the one number they make; other terms as they are."""
+    joined, index = [], 0
+    while index < len(terms):
+        for end in range(len(terms), index + 1, -1):  # the longest run of groups first
+            run = terms[index:end]
+            if not all(NUMBER_GROUP_RE.match(term) for term in run):
+                continue
+            number = "".join(run)
+            if MOBILE_RE.match(normalize_mobile(number)) or FULL_ID_CARD_RE.match(normalize_id_card(number)):
+                joined.append(number)
+                index = end
+                break
+        else:
+            joined.append(terms[index])
+            index += 1
+    return joined
+
+
 def search(queryset: QuerySet, terms: Iterable[str], condition: Callable[..., Q]) -> QuerySet:
     """The rows of ``queryset`` that meet ``condition(term, vendor=…)`` for every one of ``terms``.
 
@@ -185,6 +208,8 @@ def entrepreneur_search(
     jining/personal.py).
     """
     by_personal_data = for_staff if personal is None else personal
+    if by_personal_data:
+        terms = join_numbers(list(terms))
 
     def condition(term, *, vendor):
         found = any_contains(TEXT_FIELDS, term, vendor=vendor)

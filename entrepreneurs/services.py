@@ -5,6 +5,19 @@ from django.db.models import Q, QuerySet
 from entrepreneurs.models import Entrepreneur
 
 
+def same_person_likely(a, b) -> bool:
+    """The likely-duplicate rule of two people (any objects with ``name``, ``hometown_county`` and
+    ``birth_year``): the same name and the same hometown county or the same year of birth, as
+    ``entrepreneur_likely_duplicates`` finds them on record."""
+    name = (a.name or "").strip()
+    if not name or name != (b.name or "").strip():
+        return False
+    county = (a.hometown_county or "").strip()
+    return bool(county and county == (b.hometown_county or "").strip()) or bool(
+        a.birth_year and a.birth_year == b.birth_year
+    )
+
+
 def entrepreneur_likely_duplicates(
     *, name: str, hometown_county: str = "", birth_year: int | None = None, exclude_pk=None
 ) -> QuerySet[Entrepreneur]:

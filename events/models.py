@@ -111,9 +111,9 @@ class Event(SourcedModel):
         blank=True,
         related_name="events",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("event title"), max_length=200)
     title_en = models.CharField(_("English title"), max_length=200, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    kind = models.CharField(_("event kind"), max_length=20, choices=EventKind.choices)
     organiser = models.ForeignKey(
         Organisation, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="events"
     )

@@ -7,46 +7,41 @@ an empty 参加人员 cell leaves the attendance as it is.
 """
 
 from django.db.models import Q
-from import_export.fields import Field
 
 from entrepreneurs.models import Entrepreneur
 from entrepreneurs.resources import ENTREPRENEUR_KEYS, integer, text
 from events.models import Event, EventKind, EventSeries
 from incubators.models import Incubator
-from jining.importing.resources import SpreadsheetResource
-from jining.importing.widgets import DateWidget, ListWidget, LookupWidget, YesNoWidget, choice_field
+from jining.importing.resources import SpreadsheetResource, column
+from jining.importing.widgets import ChoiceWidget, DateWidget, ListWidget, LookupWidget, YesNoWidget
 from jining.models import Organisation
 
 
-def yes_no(attribute, column_name):
-    return Field(attribute=attribute, column_name=column_name, widget=YesNoWidget())
+def yes_no(model, attribute):
+    return column(model, attribute, YesNoWidget())
 
 
 class EventResource(SpreadsheetResource):
-    title = text("title", "活动名称")
-    kind = choice_field("kind", "活动类型", EventKind.choices)
-    start_date = Field(attribute="start_date", column_name="日期", widget=DateWidget())
-    end_date = Field(attribute="end_date", column_name="结束日期", widget=DateWidget())
-    series = Field(
-        attribute="series", column_name="所属系列", widget=LookupWidget(EventSeries, ("name", "code"))
+    title = text(Event, "title")
+    kind = column(Event, "kind", ChoiceWidget(EventKind.choices))
+    start_date = column(Event, "start_date", DateWidget())
+    end_date = column(Event, "end_date", DateWidget())
+    series = column(Event, "series", LookupWidget(EventSeries, ("name", "code")))
+    organiser = column(Event, "organiser", LookupWidget(Organisation))
+    host_incubator = column(
+        Event,
+        "host_incubator",
+        LookupWidget(Incubator, ("name", "code")),
     )
-    organiser = Field(attribute="organiser", column_name="主办单位", widget=LookupWidget(Organisation))
-    host_incubator = Field(
-        attribute="host_incubator",
-        column_name="承办孵化载体",
-        widget=LookupWidget(Incubator, ("name", "code")),
-    )
-    venue = text("venue", "地点")
-    township = text("township", "乡镇（街道）")
-    on_site = yes_no("on_site", "现场举办")
-    live_streamed = yes_no("live_streamed", "网络直播")
-    replay_available = yes_no("replay_available", "可看回放")
-    onsite_participants = integer("onsite_participants", "现场参加人数")
-    online_views = integer("online_views", "线上观看人次")
-    topic = text("topic", "主题")
-    attendees = Field(
-        attribute="attendees", column_name="参加人员", widget=ListWidget(Entrepreneur, ENTREPRENEUR_KEYS)
-    )
+    venue = text(Event, "venue")
+    township = text(Event, "township")
+    on_site = yes_no(Event, "on_site")
+    live_streamed = yes_no(Event, "live_streamed")
+    replay_available = yes_no(Event, "replay_available")
+    onsite_participants = integer(Event, "onsite_participants")
+    online_views = integer(Event, "online_views")
+    topic = text(Event, "topic")
+    attendees = column(Event, "attendees", ListWidget(Entrepreneur, ENTREPRENEUR_KEYS))
 
     required_columns = ("活动名称", "日期")
 

@@ -5,6 +5,7 @@ The admin is the bureau staff's product: Chinese labels come from the translatio
 counts come from queryset annotations (never one query per row).
 """
 
+from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
@@ -17,7 +18,6 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -26,7 +26,7 @@ from django_tasks_db.models import DBTaskResult
 from jining import jobs
 from jining.aggregates import SubqueryCount, count_of
 from jining.history import HistoryAdmin
-from jining.importing.admin import SpreadsheetExportMixin
+from jining.importing.admin import SpreadsheetExportMixin, attachment_header
 from jining.models import (
     AccessLog,
     ApiToken,
@@ -40,7 +40,14 @@ from jining.models import (
 )
 from jining.personal import personal_data
 from jining.recycle_bin import RestoreRefused, restore, rows_name
-from jining.services import PARTNER_GROUP, partner_create, token_issue, token_revoke, token_rotate
+from jining.services import (
+    PARTNER_GROUP,
+    organisation_code,
+    partner_create,
+    token_issue,
+    token_revoke,
+    token_rotate,
+)
 
 # Strings of Django 5.2's admin and auth that its own zh_Hans catalogue lacks (screen-reader headers
 # of the index, the add-user hint, the password-length message). Marked here so that makemessages
@@ -93,8 +100,33 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
+class OrganisationForm(forms.ModelForm):
+    """The organisation form: the code may be left empty (as in the "+" popup of a bank or
+    provider), and is then made from the name's pinyin initials, unique (``organisation_code``)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["code", "name"]  # and the others of the admin's fieldsets
+        help_texts = {"code": _("Stable short key, e.g. jnq-ldjyj. Left empty, it is made from the name.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "code" in self.fields:
+            self.fields["code"].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("code") and cleaned_data.get("name"):
+            cleaned_data["code"] = organisation_code(cleaned_data["name"], exclude_pk=self.instance.pk)
+            self.instance.code = cleaned_data["code"]
+        elif not cleaned_data.get("code") and "code" not in self.errors:
+            self.add_error("code", forms.ValidationError(_("Give a code or a name to make it from.")))
+        return cleaned_data
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(SpreadsheetExportMixin, HistoryAdmin):
+    form = OrganisationForm
     list_display = ("name", "code", "kind", "parent", "head_name", "user_count")
     list_filter = ("kind", "serves_sensitive_group")
     search_fields = ("name", "name_en", "code", "head_name")
@@ -532,7 +564,7 @@ class JobAdmin(admin.ModelAdmin):
         if job_file is None:
             raise Http404(_("This file does not exist or has expired."))
         response = StreamingHttpResponse(jobs.file_chunks(job_file), content_type=job_file.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, job_file.name)
+        response["Content-Disposition"] = attachment_header(job_file.name)
         response["Content-Length"] = str(job_file.size)
         return response
 

@@ -97,24 +97,21 @@ class NumberChoiceFilter(FixedChoiceFilter):
 
 
 class YearRangeFilter(NumberChoiceFilter):
-    """Recent years one by one, earlier years in five-year spans, and the oldest together.
+    """Every year one by one back to ``first_single_year``, the years before it together.
 
-    In 2026: 2026 … 2020, 2015–2019, 2010–2014, 2009 and earlier, not recorded. Values are a year
-    (``2021``) or a span (``2015-2019``, ``-2009``): each a range of the (indexed) year column.
+    In 2026: 2026, 2025 … 2005, 2004 and earlier, not recorded, so that a list of one year's
+    returnees (2019年返乡人员) is one click. Values are a year (``2021``) or a span (``2015-2019``,
+    ``-2004``; spans made by earlier versions of the filter still work): each a range of the
+    (indexed) year column.
     """
 
-    recent_years = 6  # at least this many years one by one, back to a year ending in 0 or 5
-    oldest_span_start = 2010  # the years before it are one choice
+    first_single_year = 2005  # the years before it are one choice
 
     def lookups(self, request, model_admin):
         this_year = timezone.localdate().year
-        first_single = (this_year - self.recent_years + 1) // 5 * 5
-        choices = [(str(year), str(year)) for year in range(this_year, first_single - 1, -1)]
-        for start in range(first_single - 5, self.oldest_span_start - 1, -5):
-            end = start + 4
-            choices.append((f"{start}-{end}", _("%(start)s–%(end)s") % {"start": start, "end": end}))
-        earlier = min(first_single, self.oldest_span_start) - 1
-        choices.append((f"-{earlier}", _("%(year)s and earlier") % {"year": earlier}))
+        first = min(self.first_single_year, this_year)
+        choices = [(str(year), str(year)) for year in range(this_year, first - 1, -1)]
+        choices.append((f"-{first - 1}", _("%(year)s and earlier") % {"year": first - 1}))
         choices.append((NOT_RECORDED, _("not recorded")))
         return choices
 

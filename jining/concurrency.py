@@ -28,6 +28,22 @@ CONFLICT_MESSAGE = _(
 )
 
 
+#: The same conflict when the record's last save was the user's own, in another tab or window.
+OWN_CONFLICT_MESSAGE = _(
+    "This record has been saved again since you opened this page, by you (in another tab or window), "
+    "so the changes on this page were not saved. Please open the record again, then make your changes."
+)
+
+
+def last_saver_id(obj):
+    """The id of the user of the record's latest history row (django-simple-history), or None."""
+    history = getattr(obj, "history", None)
+    if history is None:
+        return None
+    latest = history.order_by("-history_date", "-history_id").values_list("history_user_id", flat=True)[:1]
+    return next(iter(latest), None)
+
+
 def version_of(obj, field_name="updated") -> str:
     """The version stamp of ``obj`` as a string: its ``updated`` time in UTC, ISO 8601."""
     value = getattr(obj, field_name, None)
@@ -38,7 +54,7 @@ def version_of(obj, field_name="updated") -> str:
     return value.isoformat()
 
 
-def _versioned_form(form_class, version_field_name):
+def _versioned_form(form_class, version_field_name, user_id=None):
     class VersionedForm(form_class):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
@@ -52,7 +68,9 @@ def _versioned_form(form_class, version_field_name):
             cleaned_data = super().clean()
             posted = (self.data.get(self.add_prefix(VERSION_FIELD)) or "").strip()
             if posted != version_of(self.instance, version_field_name):
-                self.add_error(None, forms.ValidationError(CONFLICT_MESSAGE, code="concurrent_edit"))
+                own = user_id is not None and last_saver_id(self.instance) == user_id
+                message = OWN_CONFLICT_MESSAGE if own else CONFLICT_MESSAGE
+                self.add_error(None, forms.ValidationError(message, code="concurrent_edit"))
             return cleaned_data
 
     VersionedForm.__name__ = form_class.__name__
@@ -91,5 +109,5 @@ class OptimisticConcurrencyMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None and obj.pk is not None and self._uses_concurrency():
-            form = _versioned_form(form, self.concurrency_version_field)
+            form = _versioned_form(form, self.concurrency_version_field, request.user.pk)
         return form

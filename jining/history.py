@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils.html import conditional_escape
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -30,6 +32,11 @@ def fixture_loads_unrecorded(sender, instance, raw=False, **kwargs):
         instance.skip_history_when_saving = True
 
 
+#: A value that is empty, on the history page.
+EMPTY = _("(empty)")
+#: simple-history's column header, which its own Chinese catalogue leaves untranslated.
+HISTORY_PAGE_STRINGS = (gettext_noop("Changes"),)
+
 #: Fields left out of the "changes" column: they change on every save and say nothing.
 UNINFORMATIVE_FIELDS = frozenset({"updated"})
 
@@ -40,6 +47,18 @@ class ChangesWithoutTimestamps(HistoricalRecordContextHelper):
     (jining/personal.py; a sensitive many-to-many's change hidden whole)."""
 
     mask_personal_data = False
+
+    def prepare_delta_change_value(self, change, value):
+        """A value as staff read it: a choice's label, 是/否, and “（空）” for nothing (not "None")."""
+        value = super().prepare_delta_change_value(change, value)
+        if value is None or value == "" or value == []:
+            return EMPTY
+        model_field = self.model._meta.get_field(change.field)
+        if getattr(model_field, "choices", None) and not isinstance(value, list):
+            return dict(model_field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return gettext("yes") if value else gettext("no")
+        return value
 
     def context_for_delta_changes(self, delta):
         changes = [change for change in delta.changes if change.field not in UNINFORMATIVE_FIELDS]
@@ -67,6 +86,13 @@ class HistoryAdmin(
     permission (jining.personal_admin), deletes into the recycle bin (jining.recycle_bin_admin), and
     optimistic concurrency: a save is refused if someone else saved the record after the form was
     opened (jining.concurrency)."""
+
+    def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
+        """The changes of each version, and no "None" for a version saved without a reason."""
+        super().set_history_delta_changes(request, historical_records, *args, **kwargs)
+        for record in historical_records:
+            if record.history_change_reason is None:
+                record.history_change_reason = ""
 
     def get_historical_record_context_helper(self, request, historical_record):
         helper = ChangesWithoutTimestamps(self.model, historical_record)

@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
 
 from jining.models import ApiToken, Organisation, User
 
@@ -239,3 +241,23 @@ def roles_sync(*, apps=None) -> dict:
             apps=apps, name=PARTNER_GROUP, labels=settings.PARTNER_VISIBLE_MODELS, actions=("view",)
         ),
     }
+
+
+def organisation_code(name: str, *, exclude_pk=None) -> str:
+    """A code for a new organisation: its name's pinyin initials (中国农业银行 → ``zgnyyh``), or
+    ``org`` for a name without Chinese or Latin letters, with ``-2``, ``-3`` … until no other
+    organisation has it."""
+    initials = "".join(
+        syllable[0] for syllable in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default") if syllable
+    )
+    base = (slugify(initials.lower()) or "org")[:50]
+    taken = set(
+        Organisation.objects.filter(code__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("code", flat=True)
+    )
+    code, number = base, 1
+    while code in taken:
+        number += 1
+        code = f"{base}-{number}"
+    return code

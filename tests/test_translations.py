@@ -30,7 +30,10 @@ def po_entries(path):
             if current and line.startswith('"'):
                 strings[current] = strings.get(current, "") + line[1:-1]
         if "msgid" in strings:
-            entries.append((flags, strings["msgid"], strings.get("msgstr", strings.get("msgstr[0]", ""))))
+            msgid = strings["msgid"]
+            if "msgctxt" in strings:  # as the .mo keys it (what pgettext looks up)
+                msgid = f"{strings['msgctxt']}\x04{msgid}"
+            entries.append((flags, msgid, strings.get("msgstr", strings.get("msgstr[0]", ""))))
     return entries
 
 
@@ -121,3 +124,34 @@ def test_validation_messages_are_translated(staff_client):
         data |= {f"{inline.formset.prefix}-TOTAL_FORMS": 0, f"{inline.formset.prefix}-INITIAL_FORMS": 0}
     response = staff_client.post(url, data)
     assert "统一社会信用代码为 18 位" in str(response.context["adminform"].form.errors["credit_code"])
+
+
+# --- One style of Chinese punctuation ---
+
+#: ASCII punctuation after Chinese text: "密码. 注意", "对象: %s", "数据,但".
+ASCII_PUNCTUATION_IN_CHINESE = re.compile(r"[\u4e00-\u9fff）”]\s?[.,:;?!](\s|$|[\u4e00-\u9fff])")
+
+
+def test_the_projects_chinese_strings_use_full_width_punctuation():
+    with MO_FILE.open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog
+    mixed = [key for key, text in catalogue.items() if key and ASCII_PUNCTUATION_IN_CHINESE.search(text)]
+    assert mixed == []
+
+
+def test_djangos_strings_are_translated_again_with_full_width_punctuation():
+    from jining.django_strings import DJANGO_STRINGS
+
+    singles = [text for text in DJANGO_STRINGS if isinstance(text, str)]
+    assert len(singles) >= 10
+    with translation.override("zh-hans"):
+        shown = [translation.gettext(text) for text in singles]
+        shown.append(
+            translation.ngettext(
+                "Ensure that there are no more than %(max)s decimal place.",
+                "Ensure that there are no more than %(max)s decimal places.",
+                2,
+            )
+        )
+    assert [text for text in shown if ASCII_PUNCTUATION_IN_CHINESE.search(text)] == []
+    assert "请修正重复的数据。" in shown and "确认小数不超过 %(max)s 位。" in shown

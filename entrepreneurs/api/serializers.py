@@ -150,6 +150,8 @@ class SupportMeasureSerializer(PartnerSerializer):
             "date_precision",
             "value_yuan",
             "partly_free",
+            "period_start",
+            "period_end",
             "source",
             "created",
             "updated",

@@ -4,16 +4,24 @@
 shows the progress, then the problems or the preview; the confirm queues the write, one
 transaction), a downloadable template per import, the export of the filtered changelist.
 ``SpreadsheetExportMixin``: the export alone, for the changelists nobody imports into.
+
+The export page says how many rows it will export; the file is called after the records and the
+day in Shanghai (返乡创业人员-2026-12-02.xlsx), sent with an RFC 6266/5987 ``Content-Disposition``
+(``attachment_header``).
 """
 
 import io
+import re
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 
@@ -31,18 +39,88 @@ from jining.jobs import progress_html
 from jining.models import Job, JobFile
 from jining.personal import may_view_personal_data
 
+#: What Windows refuses in a file name (and control characters).
+FILE_NAME_FORBIDDEN_RE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+#: The export page counts the rows up to this many, and says "more than" beyond.
+EXPORT_COUNT_LIMIT = 10_000
+
+
+def file_stem(text) -> str:
+    """``text`` (a model's plural name) as the first part of a file name."""
+    return FILE_NAME_FORBIDDEN_RE.sub("", str(text)).strip(" .") or "export"
+
+
+def attachment_header(filename, fallback=None) -> str:
+    """The ``Content-Disposition`` of a download called ``filename`` (RFC 6266): the name as
+    ``filename*`` in UTF-8 (RFC 5987), which browsers read, and a plain ASCII ``filename`` for a
+    client that does not (``fallback``, by default the ASCII part of the name)."""
+    try:
+        filename.encode("ascii")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return content_disposition_header(True, filename)
+    if fallback is None:
+        stem, dot, extension = filename.rpartition(".")
+        if not dot:
+            stem, extension = filename, ""
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "", stem).strip("-_.")
+        fallback = f"{stem or 'download'}{dot}{extension}"
+    fallback = re.sub(r'[^\x20-\x7e]|["\\]', "_", fallback)
+    return f"attachment; filename=\"{fallback}\"; filename*=utf-8''{quote(filename, safe='')}"
+
+
+def export_count_text(count) -> str:
+    """What the export page says of the ``count`` rows it will export."""
+    if count > EXPORT_COUNT_LIMIT:
+        return gettext("More than %(count)s records will be exported.") % {"count": f"{EXPORT_COUNT_LIMIT:,}"}
+    return ngettext("%(count)s record will be exported.", "%(count)s records will be exported.", count) % {
+        "count": f"{count:,}"
+    }
+
 
 class ExportFieldsForm(SelectableFieldsExportForm):
-    """The export form, with each column labelled by its Chinese header."""
+    """The export form, with each column labelled by its Chinese header, in Chinese throughout."""
+
+    def __init__(self, formats, resources, **kwargs):
+        kwargs.setdefault("label_suffix", pgettext_lazy("form label suffix", ":"))
+        super().__init__(formats, resources, **kwargs)
+        self.fields["resource"].label = gettext_lazy("What to export")
 
     def _get_field_label(self, resource, field_name):
         field = resource.fields.get(field_name)
         return field.column_name if field else field_name
 
+    def _validate_any_field_selected(self, resource):
+        if not any(
+            value for name, value in self.cleaned_data.items() if name in resource().get_export_order()
+        ):
+            raise ValidationError(gettext("Select at least one column to export."), code="invalid")
+
 
 class ExportJobMixin:
     """The export page queues a background job (jining/importing/jobs.py) and sends the clerk to it
     on the jobs page, instead of writing the file in the request."""
+
+    def get_export_filename(self, request, queryset, file_format):
+        """返乡创业人员-2026-12-02.xlsx: the records' name in the clerk's language and the day in
+        Shanghai (``TIME_ZONE``), not in UTC."""
+        name = file_stem(self.model._meta.verbose_name_plural)
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def init_request_context_data(self, request, form):
+        """The export page's context, with how many rows the export will write (``export_count``,
+        counted up to ``EXPORT_COUNT_LIMIT`` + 1) and the sentence that says so."""
+        context = super().init_request_context_data(request, form)
+        selected = form["export_items"].value()  # the rows selected on the changelist, if any
+        if selected:
+            count = len(selected)
+        else:  # the changelist's filters and search, as export_start's job reads them
+            queryset = self.get_export_queryset(request).order_by()
+            count = queryset[: EXPORT_COUNT_LIMIT + 1].count()
+        context["export_count"] = count
+        context["export_count_text"] = export_count_text(count)
+        return context
 
     def _do_file_export(self, file_format, request, queryset, export_form=None):
         job = export_start(self, request, export_form, file_format)
@@ -127,9 +205,14 @@ class SpreadsheetImportExportMixin(ExportJobMixin, ImportExportMixin):
         sheet = book.active
         sheet.title = gettext("Data")
         sheet.append(headers)
+        codes = {field.column_name for field in resource.code_columns()}
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-            sheet.column_dimensions[cell.column_letter].width = max(12, len(cell.value) * 3)
+            column = sheet.column_dimensions[cell.column_letter]
+            column.width = max(12, len(cell.value) * 3)
+            if cell.value in codes:
+                column.width = 22
+                column.number_format = "@"  # Text: what is typed or pasted below stays as typed
         guide = book.create_sheet(gettext("How to fill in"))
         guide.append([gettext("Column"), gettext("What to write")])
         for header, note in zip(headers, notes, strict=True):
@@ -139,7 +222,11 @@ class SpreadsheetImportExportMixin(ExportJobMixin, ImportExportMixin):
         content = io.BytesIO()
         book.save(content)
         response = HttpResponse(content.getvalue(), content_type=XLSX.CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{self.model.__name__}-import-template.xlsx"'
+        template = gettext("import template")
+        response["Content-Disposition"] = attachment_header(
+            f"{file_stem(self.model._meta.verbose_name_plural)}-{template}.xlsx",
+            fallback=f"{self.model.__name__}-import-template.xlsx",
+        )
         return response
 
     def get_import_form_class(self, request):

@@ -11,7 +11,9 @@ number of rows:
    one); the model's ``full_clean()`` without its per-row queries (related records come from 1;
    check constraints are evaluated in Python, uniqueness in 4); derived fields filled
    (``fill_derived()``, what ``save()`` does); compared with what is stored;
-4. **uniqueness**: within the file and against the database, one query per unique constraint.
+4. **uniqueness**: within the file and against the database, one query per unique constraint;
+5. **warnings**: the resource's ``warnings()`` of the rows to write (a likely duplicate, a county
+   outside the known divisions): shown on the preview to check, they do not stop the import.
 
 Each row ends as ``new``, ``update``, ``unchanged`` or ``error``. The ``Plan`` keeps, per row, the
 values to write and the ``updated`` time of the record it changes. ``write(plan)`` (the confirm)
@@ -85,6 +87,7 @@ class RowPlan:
     m2m: dict = field(default_factory=dict)  # many-to-many name -> the pks it is set to
     changed: list = field(default_factory=list)  # the columns whose value changes
     errors: list = field(default_factory=list)  # problem lines, with the row number
+    warnings: list = field(default_factory=list)  # lines to check before confirming (not errors)
 
 
 @dataclass
@@ -102,6 +105,9 @@ class Plan:
 
     def problems(self):
         return [line for row in self.rows for line in row.errors]
+
+    def warnings(self):
+        return [line for row in self.rows for line in row.warnings]
 
     def dumps(self) -> bytes:
         data = {"model": self.model, "headers": self.headers, "rows": [row.__dict__ for row in self.rows]}
@@ -374,6 +380,15 @@ def validate(resource, dataset, progress=None) -> Plan:
             progress(total // 2 + done // 2)
 
     _check_unique(model, rows, plan_rows)
+    written = [
+        (row.number, row.record, plan_row.action == NEW)
+        for row, plan_row in zip(rows, plan_rows, strict=True)
+        if plan_row.action in (NEW, UPDATE)
+    ]
+    warnings = resource.warnings(written) if written else {}
+    for row, plan_row in zip(rows, plan_rows, strict=True):
+        for message in warnings.get(row.number, ()):
+            plan_row.warnings.append(_("Row %(row)s: %(message)s") % {"row": row.number, "message": message})
     return Plan(opts.label, headers, plan_rows)
 
 

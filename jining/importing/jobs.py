@@ -221,6 +221,7 @@ def import_preview_task(run):
         **counts,
         "headers": plan.headers,
         "problems": plan.problems()[: bulk.PROBLEM_LINES],
+        "warnings": plan.warnings()[: bulk.PROBLEM_LINES],
         "preview": preview_rows(dataset, plan),
     }
 

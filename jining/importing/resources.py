@@ -11,7 +11,10 @@ exported with the admin in English must import again.
 """
 
 import copy
+import re
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext
 from import_export import resources, widgets
 from import_export.fields import Field
@@ -20,6 +23,7 @@ from jining.importing.cells import neutralise
 from jining.importing.formats import ImportFileError
 from jining.importing.widgets import ChoiceWidget, DateWidget, MaskedWidget, YesNoWidget, export_widget
 from jining.personal import personal_data
+from jining.validators import id_card_check_char
 
 
 class SpreadsheetResource(resources.ModelResource):
@@ -31,6 +35,9 @@ class SpreadsheetResource(resources.ModelResource):
     """
 
     required_columns: tuple[str, ...] = ()
+    #: Columns of digits that must stay text (ID-card number, mobile, credit code): a spreadsheet
+    #: that takes them for numbers drops digits past the 15th and writes 1.50921198503121E+17.
+    code_fields: tuple[str, ...] = ()
     include_personal = True
 
     class Meta:
@@ -90,6 +97,12 @@ class SpreadsheetResource(resources.ModelResource):
         ``bulk.RecordIndex``) holds the candidates and the earlier rows' new records."""
         return None
 
+    def warnings(self, rows):
+        """{row number: [messages]} of what the clerk should check before confirming, for ``rows``
+        (row number, record with the row's values, whether it is new) that are valid: the same
+        warnings the admin's form gives. Warnings do not stop the import."""
+        return {}
+
     def before_import(self, dataset, **kwargs):
         missing = [column for column in self.required_columns if column not in (dataset.headers or [])]
         if missing:
@@ -97,6 +110,47 @@ class SpreadsheetResource(resources.ModelResource):
                 gettext("The file lacks the column(s) %(columns)s: start from the import template.")
                 % {"columns": "、".join(missing)}
             )
+        damaged = self.numbered_code_columns(dataset)
+        if damaged:
+            raise ImportFileError(" ".join(damaged))
+
+    def code_columns(self):
+        """The import fields of ``code_fields``: text of digits, which a spreadsheet must keep as text."""
+        return [field for field in self.get_import_fields() if field.attribute in self.code_fields]
+
+    def numbered_code_columns(self, dataset):
+        """One message per code column that a spreadsheet turned into numbers (see ``number_damage``),
+        naming the first such cell and how to fix the column: the rows are not blamed one by one."""
+        headers = list(dataset.headers or [])
+        messages = []
+        for field in self.code_columns():
+            if field.column_name not in headers:
+                continue
+            position = headers.index(field.column_name)
+            damaged = [
+                (number, cells[position])
+                for number, cells in enumerate(dataset, 2)
+                if number_damage(cells[position])
+            ]
+            if damaged:
+                number, value = damaged[0]
+                messages.append(
+                    gettext(
+                        "The column “%(column)s” was turned into numbers by a spreadsheet (%(count)d "
+                        "row(s), e.g. row %(row)d: %(value)s), so its digits past the 15th are lost: "
+                        "the rows are not wrong, the column's format is. In Excel or WPS, set the "
+                        "column's cell format to Text, type or paste the numbers again (not copied "
+                        "from the cells that became numbers) and upload the file again; the import "
+                        "template has these columns as text already."
+                    )
+                    % {
+                        "column": field.column_name,
+                        "count": len(damaged),
+                        "row": number,
+                        "value": number_text(value),
+                    }
+                )
+        return messages
 
     # Template
 
@@ -108,6 +162,13 @@ class SpreadsheetResource(resources.ModelResource):
             note = []
             if field.column_name in self.required_columns:
                 note.append(gettext("required"))
+            if field.attribute in self.code_fields:
+                note.append(
+                    gettext(
+                        "a text column: keep its cell format Text (设置单元格格式 → 文本), or Excel and "
+                        "WPS turn a long number into 1.50921198503121E+17 and lose its last digits"
+                    )
+                )
             if isinstance(field.widget, ChoiceWidget):
                 note.append(gettext("one of: %(choices)s") % {"choices": field.widget.allowed()})
             elif isinstance(field.widget, widgets.ManyToManyWidget):
@@ -118,6 +179,54 @@ class SpreadsheetResource(resources.ModelResource):
                 note.append(gettext("a date such as 2019-05-01"))
             notes.append("; ".join(note))
         return headers, notes
+
+
+def column(model, attribute, widget, **kwargs):
+    """A column headed by the label of ``model``'s field ``attribute`` in the staff's language
+    (``LANGUAGE_CODE``, 简体中文): the import's column is the form's label, one source for both."""
+    with translation.override(settings.LANGUAGE_CODE):
+        name = str(model._meta.get_field(attribute).verbose_name)
+    return Field(attribute=attribute, column_name=name, widget=widget, **kwargs)
+
+
+#: 1.50921198503121E+17: how a spreadsheet writes a long number it took for a number.
+SCIENTIFIC_RE = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$", re.ASCII)
+#: 150921198503121000(.0): a long number as a spreadsheet keeps it, zeros past the 15th digit.
+ROUNDED_RE = re.compile(r"^(\d{15})(0+)(\.0+)?$", re.ASCII)
+#: The digits a spreadsheet keeps of a number (Excel, WPS and LibreOffice).
+SPREADSHEET_DIGITS = 15
+
+
+def number_damage(value) -> bool:
+    """Whether a cell of a code column (ID card, mobile, credit code) was made a number by a
+    spreadsheet: a numeric cell too long for the 15 digits it keeps, a text in scientific notation
+    (a CSV saved from such a sheet), or a long number whose digits past the 15th became zeros (an
+    ID-card number that still passes its checksum is not one of them).
+
+    A whole number of at most 15 digits (a mobile number stored as a number) is not damaged, nor an
+    exact whole number written by a program.
+    """
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, float):
+        return not value.is_integer() or abs(value) >= 10**SPREADSHEET_DIGITS
+    if not isinstance(value, int | str):
+        return False
+    text = str(value).strip()
+    if SCIENTIFIC_RE.match(text):
+        return True
+    rounded = ROUNDED_RE.match(text)
+    if not rounded:
+        return False
+    digits = rounded.group(1) + rounded.group(2)
+    return not (len(digits) == 18 and id_card_check_char(digits[:17]) == digits[17])
+
+
+def number_text(value) -> str:
+    """A damaged cell as the spreadsheet shows it (1.50921198503121E+17)."""
+    if isinstance(value, float):
+        return f"{value:.15G}"
+    return str(value).strip()
 
 
 def export_resource_for(model):

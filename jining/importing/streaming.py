@@ -11,17 +11,27 @@ related records, the chunks are read as tuples (``values_list``) with one more q
 and per related record shown as its text; a field that needs the model instance (a
 ``dehydrate_<field>`` method, a property, a path across relations) makes the export read
 instances instead, joining the to-one relations and prefetching the to-many ones.
+
+The xlsx carries numbers and dates as such (CSV is text): whole numbers as numbers, amounts
+(decimals) as numbers formatted ``#,##0.00``, dates as dates formatted yyyy-mm-dd, so that they
+can be summed and sorted; its sheet is named after the records (返乡创业人员). What Excel cannot
+hold exactly (more than 15 digits, a date before 1900) stays text. The import reads every such
+cell back to the same value (jining.importing.widgets).
 """
 
 import csv
+import datetime
 import io
 import operator
+import re
 from collections import defaultdict
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import F, Prefetch, Q
 from django.db.models.query import ModelIterable
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
 from import_export import resources, widgets
@@ -33,12 +43,16 @@ from jining.importing.resources import SpreadsheetResource
 
 CHUNK_SIZE = 2000
 FORMATS = ("csv", "xlsx")
-XLSX_SHEET_TITLE = "Tablib Dataset"  # the title tablib gives the sheet of an untitled dataset
 LIST_SEPARATOR = "、"  # as ListWidget and RelatedListWidget join a list
+FILE_LANGUAGE = "zh-hans"  # the language of the files, as of their column names
+SHEET_NAME_FORBIDDEN_RE = re.compile(r"[\[\]:*?/\\]")  # what Excel refuses in a sheet name
+SHEET_NAME_LENGTH = 31
+AMOUNT_FORMAT = "#,##0.00"  # yuan: 1,234,567.50
+EXCEL_DIGITS = 15  # the significant digits a spreadsheet keeps of a number
 
-# What the admin passes down to every widget for these formats: force_native_type is only true
-# for import-export's own binary format classes, not for jining.importing.formats.XLSX.
-RENDER_KWARGS = {"force_native_type": False}
+# What the widgets are given: the xlsx takes numbers and dates as they are (``force_native_type``,
+# as import-export gives its own binary formats), the CSV their text.
+RENDER_KWARGS = {"csv": {"force_native_type": False}, "xlsx": {"force_native_type": True}}
 # import-export's own escapes, off in jining/settings.py (cells.neutralise does the job)
 ESCAPE_SETTINGS = ("IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT", "IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT")
 
@@ -61,14 +75,18 @@ def write_export(
     for setting in ESCAPE_SETTINGS:
         if getattr(settings, setting, False):
             raise ImproperlyConfigured(f"write_export() does not apply {setting}: cells.neutralise does.")
-    kwargs = {"export_fields": export_fields, **RENDER_KWARGS}
+    kwargs = {"export_fields": export_fields, **RENDER_KWARGS[file_format]}
     resource.before_export(queryset, **kwargs)
     queryset = resource.filter_export(queryset, **kwargs)
     if queryset._iterable_class is not ModelIterable:
         raise TypeError("write_export() takes a queryset of model instances, not values() or values_list().")
     fields = resource.get_export_fields(export_fields)
-    reader = ValuesReader.for_fields(resource, fields) or InstanceReader(resource, fields, kwargs)
-    writer = (CsvWriter if file_format == "csv" else XlsxWriter)(stream)
+    native = kwargs["force_native_type"]
+    reader = ValuesReader.for_fields(resource, fields, native) or InstanceReader(resource, fields, kwargs)
+    if file_format == "csv":
+        writer = CsvWriter(stream)
+    else:
+        writer = XlsxWriter(stream, title=sheet_title(resource._meta.model))
     writer.write_headers(resource.get_export_headers(selected_fields=export_fields))
     written = 0
     try:
@@ -82,6 +100,15 @@ def write_export(
         raise
     writer.close()
     return written
+
+
+def sheet_title(model) -> str:
+    """The name of the xlsx sheet of ``model``'s records: its plural name in Chinese, as Excel
+    takes a sheet name (at most 31 characters, none of []:*?/\\, no apostrophe at either end)."""
+    with translation.override(FILE_LANGUAGE):
+        name = str(model._meta.verbose_name_plural)
+    name = SHEET_NAME_FORBIDDEN_RE.sub("", name).strip().strip("'")[:SHEET_NAME_LENGTH].rstrip("'")
+    return name or "Sheet1"
 
 
 def keyset_chunks(queryset, chunk_size, key):
@@ -143,10 +170,13 @@ def model_field_of(model, name):
     return model_field if model_field.name == name else None
 
 
-def column_renderer(widget):
+def column_renderer(widget, native=False):
     """A function from a column's values to ``widget.render(value)`` of each, for the widgets of
-    jining.importing and the library's base widget; None for any other."""
+    jining.importing and the library's base widget; None for any other. ``native``: as rendered
+    with ``force_native_type`` (numbers and dates as they are, for the xlsx)."""
     render = type(widget).render
+    if native and render in NATIVE_RENDERS:
+        return list
     if render is widgets.Widget.render:  # TextWidget and the plain columns of export_resource_for
         return lambda values: [
             "" if value is None else value if value.__class__ is str else force_str(value) for value in values
@@ -181,24 +211,35 @@ def column_renderer(widget):
     return None
 
 
+# the widgets that give a number or a date as it is when rendered with ``force_native_type``
+NATIVE_RENDERS = (
+    sheet_widgets.IntegerWidget.render,
+    sheet_widgets.DecimalWidget.render,
+    sheet_widgets.DateWidget.render,
+)
+
+
 # --- Reading tuples ---
 
 
 class ValuesReader:
     """Chunks read as tuples of the columns the fields need, and the fields' cells computed from them."""
 
-    def __init__(self, model):
+    def __init__(self, model, native=False):
         self.model = model
+        self.native = native
+        self.render_kwargs = {"force_native_type": native}
         self.names = ["pk"]
         self.columns = []
 
     @classmethod
-    def for_fields(cls, resource, fields):
-        """The reader of ``fields``, or None when one of them needs the model instance."""
+    def for_fields(cls, resource, fields, native=False):
+        """The reader of ``fields``, or None when one of them needs the model instance; ``native``
+        as ``column_renderer``."""
         finish = finishing(resource)
         if finish is None:
             return None
-        reader = cls(resource._meta.model)
+        reader = cls(resource._meta.model, native)
         for field in fields:
             column = reader.column(resource, field)
             if column is None:
@@ -223,11 +264,11 @@ class ValuesReader:
         render = type(widget).render
         if model_field.concrete and not model_field.is_relation:
             values = operator.itemgetter(self.position(model_field.name))
-            renderer = column_renderer(widget)
+            renderer = column_renderer(widget, self.native)
             if renderer is not None:
                 return lambda chunk: renderer(map(values, chunk))
-            widget_render = widget.render
-            return lambda chunk: [widget_render(values(row), **RENDER_KWARGS) for row in chunk]
+            widget_render, render_kwargs = widget.render, self.render_kwargs
+            return lambda chunk: [widget_render(values(row), **render_kwargs) for row in chunk]
         if model_field.many_to_one or (model_field.one_to_one and model_field.concrete):
             if render is sheet_widgets.LookupWidget.render:
                 return self.label_column(model_field, widget.label_field)
@@ -340,7 +381,7 @@ class InstanceReader:
             model_field = model_field_of(resource._meta.model, field.attribute)
             if model_field is not None and model_field.concrete and not model_field.is_relation:
                 get = operator.attrgetter(field.attribute)
-        renderer = column_renderer(field.widget)
+        renderer = column_renderer(field.widget, kwargs.get("force_native_type", False))
         if renderer is not None:
             return lambda chunk: finish(renderer(map(get, chunk)))
         widget_render = field.widget.render
@@ -406,37 +447,43 @@ class CsvWriter:
 
 
 class PlainRow(list):
-    """A row of the xlsx whose cells are all plain text (or empty), which ``XlsxWriter`` serialises
-    itself; any other row goes through openpyxl's cells."""
+    """A row of the xlsx whose cells are all plain text, whole numbers, amounts, dates or empty,
+    which ``XlsxWriter`` serialises itself; any other row goes through openpyxl's cells."""
+
+
+TYPED_CELLS = (int, Decimal, datetime.date)  # exact classes: not bool, not datetime
 
 
 class XlsxWriter:
     """An xlsx as ``formats.XLSX`` writes it through tablib, from an openpyxl write-only workbook.
 
-    The same sheet title, bold header row frozen at A2, cells with a line break wrapped, and column
-    widths tablib's way (the longest value), but measured on the header and the first chunk only:
-    a write-only sheet needs its widths before its first row. Empty text cells are left out rather
-    than written empty (they read back as None either way), except the last of each row, so that a
-    row reads back as wide as the header also where the sheet's size is not known (read-only mode:
-    a write-only sheet has no dimension).
+    The sheet named ``title``, bold header row frozen at A2, cells with a line break wrapped, and
+    column widths tablib's way (the longest value), but measured on the header and the first chunk
+    only: a write-only sheet needs its widths before its first row. Empty text cells are left out
+    rather than written empty (they read back as None either way), except the last of each row, so
+    that a row reads back as wide as the header also where the sheet's size is not known (read-only
+    mode: a write-only sheet has no dimension). Whole numbers are numbers, amounts (``Decimal``)
+    numbers formatted ``AMOUNT_FORMAT``, dates dates (yyyy-mm-dd), as far as Excel holds them
+    exactly (``cell_value``).
 
-    A row of plain text cells (no line break, no formula or error code, nothing openpyxl would
-    refuse or cut) is serialised here as one element, byte for byte as openpyxl
+    A row of plain cells (text without a line break, formula or error code, nothing openpyxl would
+    refuse or cut; numbers; dates) is serialised here as one element, byte for byte as openpyxl
     writes such cells (a test compares them), because binding and writing cells one by one is
     most of openpyxl's time. The sheet's two row hooks are taken over for these rows only
     (``plain_rows=False`` leaves them alone).
     """
 
-    def __init__(self, stream, plain_rows=True):
+    def __init__(self, stream, plain_rows=True, title="Sheet1"):
         from openpyxl import Workbook
 
         self.stream = stream
         self.book = Workbook(write_only=True)
-        self.sheet = self.book.create_sheet(XLSX_SHEET_TITLE)
+        self.sheet = self.book.create_sheet(title)
         self.headers = []
         self.started = False
         self.plain_rows = plain_rows
         self.letters = []  # column letters of the plain rows
+        self.styles = {}  # the style ids of the plain rows' amounts and dates
 
     def write_headers(self, headers):
         self.headers = list(headers)
@@ -465,9 +512,20 @@ class XlsxWriter:
                 cell.font = bold
                 cells.append(cell)
             self.sheet.append(cells)
+        # the styles of an amount and a date, registered in this order whichever comes first
+        amount = self.amount_cell(Decimal(0))
+        date = WriteOnlyCell(self.sheet, value=datetime.date(2000, 1, 1))  # formatted yyyy-mm-dd
+        self.styles = {Decimal: f"{amount.style_id}", datetime.date: f"{date.style_id}"}
         if self.plain_rows:
             self.take_row_hooks()
         self.started = True
+
+    def amount_cell(self, value):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.sheet, value=value)
+        cell.number_format = AMOUNT_FORMAT
+        return cell
 
     def take_row_hooks(self):
         """Route ``PlainRow``s around openpyxl's cells: past ``_values_to_row``, to ``write_plain_row``."""
@@ -488,8 +546,12 @@ class XlsxWriter:
         sheet._writer.write_row = plain_write_row
 
     def write_plain_row(self, xf, row, row_index):
-        """The row as openpyxl writes text cells: ``<c r="B7" t="inlineStr"><is><t>…</t></is></c>``."""
+        """The row as openpyxl writes its cells: text ``<c r="B7" t="inlineStr"><is><t>…</t></is></c>``,
+        a number ``<c r="C7" t="n"><v>2017</v></c>`` (an amount and a date with their style ``s``,
+        a date as its day number)."""
+        from openpyxl.compat import safe_string
         from openpyxl.utils import get_column_letter
+        from openpyxl.utils.datetime import to_excel
         from openpyxl.xml.functions import XML_NS, Element, SubElement
 
         while len(self.letters) < len(row):
@@ -497,14 +559,27 @@ class XlsxWriter:
         number = f"{row_index}"
         element = Element("row", {"r": number})
         preserve = {f"{{{XML_NS}}}space": "preserve"}
+        styles, epoch = self.styles, self.book.epoch
         for letter, value in zip(self.letters, row, strict=False):
-            if value:
-                cell = SubElement(element, "c", {"r": letter + number, "t": "inlineStr"})
-                SubElement(
-                    SubElement(cell, "is"), "t", preserve if value != value.strip() else {}
-                ).text = value
-            elif value is not None:  # an empty cell, as openpyxl writes it
-                SubElement(element, "c", {"r": letter + number, "t": "inlineStr"}).text = ""
+            kind = value.__class__
+            if kind is str:
+                if value:
+                    cell = SubElement(element, "c", {"r": letter + number, "t": "inlineStr"})
+                    SubElement(
+                        SubElement(cell, "is"), "t", preserve if value != value.strip() else {}
+                    ).text = value
+                else:  # an empty cell, as openpyxl writes it
+                    SubElement(element, "c", {"r": letter + number, "t": "inlineStr"}).text = ""
+            elif value is None:
+                continue
+            elif kind is int:
+                cell = SubElement(element, "c", {"r": letter + number, "t": "n"})
+                SubElement(cell, "v").text = safe_string(value)
+            else:
+                cell = SubElement(element, "c", {"r": letter + number, "s": styles[kind], "t": "n"})
+                SubElement(cell, "v").text = safe_string(
+                    to_excel(value, epoch) if kind is datetime.date else value
+                )
         xf.write(element)
 
     def write_rows(self, rows):
@@ -528,6 +603,7 @@ class XlsxWriter:
                     row[-1] = ""
                 if self.plain_rows and all(
                     value is None
+                    or value.__class__ in TYPED_CELLS
                     or value.__class__ is str
                     and "\n" not in value
                     and not value.startswith("=")
@@ -538,9 +614,16 @@ class XlsxWriter:
                 ):
                     append(PlainRow(row))
                     continue
-                if any("\n" in (value if value.__class__ is str else str(value)) for value in row if value):
+                if any(
+                    value.__class__ is Decimal or "\n" in (value if value.__class__ is str else str(value))
+                    for value in row
+                    if value is not None
+                ):
                     cells = []
                     for value in row:
+                        if value.__class__ is Decimal:
+                            cells.append(self.amount_cell(value))
+                            continue
                         cell = WriteOnlyCell(self.sheet, value=value)
                         if "\n" in str(value):
                             cell.alignment = wrap
@@ -552,9 +635,19 @@ class XlsxWriter:
             raise ValueError(gettext("export failed due to IllegalCharacterError")) from None
 
     def cell_value(self, value):
-        """``value``, or its text when openpyxl cannot store it (as tablib does)."""
+        """``value`` as the sheet stores it: a whole number, an amount or a date as it is when
+        Excel holds it exactly (at most 15 digits, a date from 1900), otherwise as text; any other
+        value as it is, or its text when openpyxl cannot store it (as tablib does)."""
         from openpyxl.cell import WriteOnlyCell
 
+        kind = value.__class__
+        if kind is int:
+            return value if -(10**EXCEL_DIGITS) < value < 10**EXCEL_DIGITS else str(value)
+        if kind is Decimal:
+            exact = value.is_finite() and len(value.as_tuple().digits) <= EXCEL_DIGITS
+            return value if exact else f"{value:f}"
+        if kind is datetime.date:
+            return value if value.year >= 1900 else value.isoformat()
         if value is None:
             return None
         try:

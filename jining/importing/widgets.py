@@ -4,6 +4,10 @@ They accept what people type: choice labels in Chinese or English as well as cod
 as 2019-05-01, 2019/5/1 or 2019年5月1日, related records by name or a stable key, lists
 separated by 、 ; ， or ,. ``export_widget`` picks the widget of a model field for the
 export-only resources.
+
+The numbers and dates of an xlsx (ours: jining.importing.streaming; or Excel's) read back as the
+values written: 2017 or 2017.0 as 2017, 12.5 as Decimal("12.5") (the 15 digits a spreadsheet
+keeps, not the float's binary digits), a date cell as its date.
 """
 
 import datetime
@@ -22,6 +26,15 @@ LIST_SEPARATORS_RE = re.compile(r"[、;；,，\n]+")
 TRUE_WORDS = {"是", "有", "√", "✓", "y", "yes", "true", "1", "t"}
 FALSE_WORDS = {"否", "无", "×", "n", "no", "false", "0", "f"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+SPREADSHEET_DIGITS = 15  # the significant digits Excel, WPS and LibreOffice keep of a number
+INTEGER_FIELDS = {
+    "IntegerField",
+    "SmallIntegerField",
+    "BigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+}
 
 
 class TextWidget(widgets.Widget):
@@ -54,9 +67,12 @@ class IntegerWidget(widgets.Widget):
 
 
 class DecimalWidget(widgets.Widget):
-    """Amounts: '100,000.00', '100000', '10万' (ten thousands) or '10万元'."""
+    """Amounts: '100,000.00', '100000', '10万' (ten thousands) or '10万元'; a number cell as the
+    spreadsheet shows it (12.5, not 12.4999999999999982236431605997495353221893310546875)."""
 
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float):
+            value = format(value, f".{SPREADSHEET_DIGITS}g")  # 0.1 + 0.2 is 0.3 here as in Excel
         text = cell_text(value).replace(",", "").replace("，", "").removesuffix("元")
         if not text:
             return None
@@ -300,4 +316,6 @@ def export_widget(model_field):
         return DateWidget()
     if kind == "DecimalField":
         return DecimalWidget()
+    if kind in INTEGER_FIELDS:
+        return IntegerWidget()
     return widgets.Widget()

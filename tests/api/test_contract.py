@@ -89,7 +89,7 @@ ENDPOINTS = {
         "/api/v1/support-measures/",
         fields(
             "id url date date_precision description enterprise entrepreneur incubator kind partly_free "
-            "provider source value_yuan created updated"
+            "period_end period_start provider source value_yuan created updated"
         ),
         4,
     ),

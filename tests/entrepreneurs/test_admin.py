@@ -232,7 +232,7 @@ def test_fixed_filters_list_their_choices_without_a_query(
 def test_year_choices_cover_every_year_once(admin_request):
     listed = [value for value, _label in choices(ReturnYearFilter, Entrepreneur, admin_request)]
     this_year = timezone.localdate().year
-    assert listed[0] == str(this_year) and listed[-2:] == ["-2009", "none"]
+    assert listed[0] == str(this_year) and listed[-2:] == ["-2004", "none"]
     for year in [None, *range(1949, this_year + 1)]:
         assert sum(in_year_choice(year, value) for value in listed) == 1, year
 
@@ -307,6 +307,16 @@ def test_registration_year_filter(staff_client):
     assert changelist_names(staff_client, "enterprise", registration_year="2015-2019") == ["企业2016"]
     assert changelist_names(staff_client, "enterprise", registration_year="-2009") == ["企业2005"]
     assert changelist_names(staff_client, "enterprise", registration_year="none") == ["企业None"]
+
+
+def test_the_return_year_filter_offers_every_year_back_to_2005(staff_client, admin_request):
+    for year in (2004, 2019, 2020):
+        factories.EntrepreneurFactory(name=f"返乡{year}", return_year=year)
+    values = [value for value, _label in choices(ReturnYearFilter, Entrepreneur, admin_request)]
+    this_year = timezone.localdate().year
+    assert values == [*(str(year) for year in range(this_year, 2004, -1)), "-2004", "none"]
+    assert changelist_names(staff_client, "entrepreneur", return_year="2019") == ["返乡2019"]
+    assert changelist_names(staff_client, "entrepreneur", return_year="-2004") == ["返乡2004"]
 
 
 @pytest.mark.parametrize("params", [{"return_year": "abc"}, {"birth_decade": "1980s"}])

@@ -168,6 +168,18 @@ class TestSupportMeasureFilterSet(FilterSetTests):
             enterprise=self.enterprise, incubator=self.incubator, value_yuan=Decimal("5000")
         )
         SupportMeasureFactory(date=datetime.date(2017, 1, 1), value_yuan=Decimal("20000"))
+        SupportMeasureFactory(  # a one-year rent subsidy, and one of half a year
+            date=None,
+            period_start=datetime.date(2019, 1, 1),
+            period_end=datetime.date(2019, 12, 31),
+            value_yuan=None,
+        )
+        SupportMeasureFactory(
+            date=None,
+            period_start=datetime.date(2018, 1, 1),
+            period_end=datetime.date(2018, 6, 30),
+            value_yuan=None,
+        )
 
     def test_kind(self):
         assert self.count(kind=["sales_channels"]) == 1
@@ -189,6 +201,24 @@ class TestSupportMeasureFilterSet(FilterSetTests):
 
     def test_incubator(self):
         assert self.count(incubator=["aichuang"]) == 1
+
+    def test_period_start(self):
+        assert self.count(period_start="2019-01-01") == 1
+
+    def test_period_start__gte(self):
+        assert self.count(period_start__gte="2018-06-01") == 1
+
+    def test_period_start__lte(self):
+        assert self.count(period_start__lte="2018-06-01") == 1
+
+    def test_period_end(self):
+        assert self.count(period_end="2019-12-31") == 1
+
+    def test_period_end__gte(self):
+        assert self.count(period_end__gte="2019-06-01") == 1
+
+    def test_period_end__lte(self):
+        assert self.count(period_end__lte="2019-06-01") == 1
 
     def test_date(self):
         assert self.count(date="2019-01-01") == 1

@@ -145,6 +145,12 @@ CHECK_CASES = [
         {"value_yuan": Decimal("0")},
     ),
     case(
+        SupportMeasureFactory,
+        "support_period_ends_after_it_starts",
+        {"period_start": datetime.date(2019, 1, 1), "period_end": datetime.date(2018, 12, 31)},
+        {"period_start": datetime.date(2019, 1, 1), "period_end": datetime.date(2019, 1, 1)},
+    ),
+    case(
         FinancingFactory, "financing_amount_positive", {"amount": Decimal("0")}, {"amount": Decimal("0.01")}
     ),
     case(

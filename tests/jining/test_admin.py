@@ -14,6 +14,7 @@ from jining.formatting import format_number, qualified_value
 from jining.models import AccessLog, BinEntry, Job, Organisation, Qualifier, Source
 from overview.models import ReportedFigure
 from tests import factories
+from tests.admin_forms import form_data
 
 MODEL_ADMINS = [
     pytest.param(model, model_admin, id=model._meta.label)
@@ -202,3 +203,24 @@ def test_every_autocomplete_field_answers(staff_client, model, field_name):
     response = staff_client.get(reverse("admin:autocomplete"), params)
     assert response.status_code == 200
     assert len(response.json()["results"]) >= 1
+
+
+@pytest.mark.django_db
+def test_an_organisation_added_without_a_code_gets_one_from_its_name(staff_client):
+    factories.OrganisationFactory(code="zgnyyh", name="农业银行（旧）")
+    url = reverse("admin:jining_organisation_add") + "?_popup=1&_to_field=id"
+    data = form_data(staff_client.get(url))
+    data.update({"name": "中国农业银行", "code": "", "kind": "bank", "_popup": "1", "_to_field": "id"})
+    response = staff_client.post(url, data)
+    assert response.status_code == 200, response.context["adminform"].form.errors
+    assert Organisation.objects.get(name="中国农业银行").code == "zgnyyh-2"  # unique
+    assert "opener" in response.text or "popup_response" in response.text  # the popup closes
+
+
+@pytest.mark.django_db
+def test_an_organisation_code_given_is_kept(staff_client):
+    url = reverse("admin:jining_organisation_add")
+    data = form_data(staff_client.get(url))
+    data.update({"name": "乌兰察布农商银行", "code": "wlcb-rcb", "kind": "bank"})
+    assert staff_client.post(url, data).status_code == 302
+    assert Organisation.objects.get(name="乌兰察布农商银行").code == "wlcb-rcb"

@@ -110,6 +110,19 @@ def test_an_invalid_form_keeps_the_version_it_was_opened_with(staff_client):
     assert staff_client.post(url(organisation), {**data, "name": "新名称"}).status_code == 302
 
 
+def test_the_same_user_in_two_tabs_is_told_it_was_their_own_save(staff_client):
+    organisation = factories.OrganisationFactory(name="原名称", notes="")
+    first_tab = form_data(staff_client.get(url(organisation)))
+    second_tab = form_data(staff_client.get(url(organisation)))
+    assert staff_client.post(url(organisation), {**first_tab, "name": "新名称"}).status_code == 302
+    response = staff_client.post(url(organisation), {**second_tab, "notes": "第二个标签页"})
+    assert response.status_code == 200
+    assert "由您本人（在另一个标签页或窗口中）" in response.text
+    assert REFUSED not in response.text
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.notes) == ("新名称", "")
+
+
 def test_a_post_without_a_version_is_refused(staff_client):
     organisation = factories.OrganisationFactory(name="原名称")
     data = form_data(staff_client.get(url(organisation)))

@@ -56,6 +56,19 @@ def test_admin_change_is_recorded_with_user_and_diff(staff_client, staff_user):
     assert "名称" in text  # the field, by its label
 
 
+def test_the_history_page_has_no_english_and_no_none(staff_client):
+    organisation = factories.OrganisationFactory(name="集宁区人社局", head_name="", kind="other")
+    data = form_data(staff_client.get(url(organisation, "change")))
+    data.update({"head_name": "张局长", "kind": "government", "serves_sensitive_group": "on"})
+    assert staff_client.post(url(organisation, "change"), data).status_code == 302
+    text = staff_client.get(url(organisation, "history")).text
+    changes = text[text.index("<tbody>") : text.index("</tbody>")]
+    assert "None" not in changes and "True" not in changes and "other" not in changes
+    assert "（空）" in changes and "张局长" in changes  # empty before, then the head's name
+    assert "政府部门" in changes and "是" in changes  # a choice's label, 是/否
+    assert "Changes" not in text and "修改内容" in text
+
+
 def test_admin_delete_is_recorded(staff_client, staff_user):
     organisation = factories.OrganisationFactory()
     response = staff_client.post(url(organisation, "delete"), {"post": "yes", "bin_reason": "撤销"})

@@ -217,11 +217,15 @@ def build_records(rounds):
 
 
 def todays_export(resource, queryset, file_format, export_fields=None):
-    """The file the admin's export writes today (rows in primary-key order, as the streamed ones)."""
+    """The file the library's export writes (rows in primary-key order, as the streamed ones): the
+    xlsx with numbers and dates as they are (``force_native_type``) in a sheet named as ours."""
+    xlsx = file_format == "xlsx"
     dataset = resource.export(
-        queryset=queryset.order_by("pk"), export_fields=export_fields, force_native_type=False
+        queryset=queryset.order_by("pk"), export_fields=export_fields, force_native_type=xlsx
     )
-    return (CSV if file_format == "csv" else XLSX)().export_data(dataset)
+    if xlsx:
+        dataset.title = streaming.sheet_title(resource._meta.model)
+    return (XLSX if xlsx else CSV)().export_data(dataset)
 
 
 def streamed_export(resource, queryset, file_format, **kwargs):
@@ -480,6 +484,9 @@ def test_plain_rows_are_written_as_openpyxl_writes_them():
         ["#N/A", "=1+1", "", "", "x" * 40_000, "'=1+1", "-1200.50", "+", "第一行\n第二行"],
         [""] * 9,
         ["王五", "", "", "", "", "", "", "", "退役军人"],
+        [2017, 0, -18, Decimal("16510000.00"), Decimal("0"), Decimal("-1200.50"), None, "", "张"],
+        [datetime.date(2019, 5, 1), datetime.date(1900, 3, 1), Decimal("12.5"), 10**15, "", "", "", "", ""],
+        [Decimal("1.5"), "第一行\n第二行", datetime.date(1899, 12, 31), 12, None, None, None, None, None],
     ]
     sheets = []
     for plain_rows in (True, False):
@@ -492,6 +499,8 @@ def test_plain_rows_are_written_as_openpyxl_writes_them():
         with zipfile.ZipFile(stream) as archive:
             sheets.append(archive.read("xl/worksheets/sheet1.xml"))
     assert sheets[0] == sheets[1]
+    assert b'<c r="A6" t="n"><v>2017</v></c>' in sheets[0]
+    assert b"<v>16510000</v>" in sheets[0] and b"<v>43586</v>" in sheets[0]  # 2019-05-01
     assert b"&amp;&lt;&gt;" in sheets[0] and b"&#24352;&#26234;&#26480;" in sheets[0]  # 张智杰
 
 
