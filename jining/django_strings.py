@@ -2,7 +2,8 @@
 """Django's own strings whose Chinese translation mixes ASCII punctuation into Chinese text
 (“密码. 注意…”, “对象: %s”): listed here so that makemessages keeps them in the project's catalogue,
 which translates them again with full-width punctuation (，。：), as the project's own strings are
-(tests/test_translations.py checks both). Never called: the admin and forms use Django's msgids.
+(tests/test_translations.py checks both; the admin's one JavaScript string is in locale/zh_Hans/
+LC_MESSAGES/djangojs.po). Never called: the admin and forms use Django's msgids.
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy

@@ -2,6 +2,7 @@
 
 import ast
 import gettext
+import json
 import re
 
 from django.conf import settings
@@ -155,3 +156,13 @@ def test_djangos_strings_are_translated_again_with_full_width_punctuation():
         )
     assert [text for text in shown if ASCII_PUNCTUATION_IN_CHINESE.search(text)] == []
     assert "请修正重复的数据。" in shown and "确认小数不超过 %(max)s 位。" in shown
+
+
+def test_the_admins_javascript_strings_use_full_width_punctuation_too(staff_client):
+    script = staff_client.get(reverse("admin:jsi18n")).content.decode()
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S).group(1))
+    message = (
+        "You have unsaved changes on individual editable fields. "
+        "If you run an action, your unsaved changes will be lost."
+    )
+    assert catalogue[message] == "你尚未保存一个可编辑栏位的变更。如果你进行别的动作，未保存的变更将会丢失。"

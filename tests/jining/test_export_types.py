@@ -25,7 +25,8 @@ from jining.importing import bulk, streaming
 from jining.importing.formats import XLSX
 from jining.importing.widgets import DateWidget, DecimalWidget, IntegerWidget
 from tests import factories
-from tests.test_import_export import CSV_FORMAT, XLSX_FORMAT, export, user_with
+from tests.admin_forms import confirmable
+from tests.test_import_export import CSV_FORMAT, XLSX_FORMAT, export, preview, user_with
 
 MODELS = ("entrepreneur", "enterprise", "financing")
 
@@ -159,6 +160,16 @@ def test_an_exported_xlsx_imports_back_unchanged(records, editor_client, model, 
     assert any(not isinstance(cell, str) for row in dataset for cell in row)  # typed cells read back
     plan = bulk.validate(resource_class(), dataset)
     assert [row.action for row in plan.rows] == [bulk.UNCHANGED] * len(dataset), plan.problems()
+
+    # Through the admin, as a clerk imports it: 0 changes, and no history row written
+    history = resource_class._meta.model.history
+    versions = history.count()
+    page = preview(editor_client, content, name="导出.xlsx", file_format=XLSX_FORMAT, model=model)
+    result = page.context["job"].result
+    assert (result["new"], result["updated"], result["unchanged"]) == (0, 0, len(dataset))
+    assert not confirmable(page)  # nothing to write
+    assert "每一行都与已有记录相同：没有需要导入的内容。" in page.text
+    assert history.count() == versions
 
 
 # --- Sheet and file names ---
