@@ -38,7 +38,7 @@ def test_an_english_browser_gets_chinese_and_the_switch_goes_to_english_and_back
     assert "Jining returnee-entrepreneurship tracker" in page.locator("#site-name").inner_text()
     page.goto(f"{live_server.url}/admin/entrepreneurs/entrepreneur/")  # remembered on the next page
     assert page.get_attribute("html", "lang") == "en"
-    page.screenshot(path=shots("language-switch-english"))
+    page.screenshot(path=shots("11-language-switch-english"))
 
     page.click(".language-switch button[value=zh-hans]")
     page.wait_for_load_state()

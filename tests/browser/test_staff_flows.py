@@ -23,12 +23,6 @@ HEADERS = ["姓名", "性别", "身份证号", "手机号", "户籍县区/旗", 
 
 
 @pytest.fixture
-def article(db):
-    call_command("loaddata", "article", verbosity=0)
-    call_command("setup_roles", verbosity=0)
-
-
-@pytest.fixture
 def editor(article):
     user = UserFactory(username="editor", is_staff=True, password=PASSWORD)
     user.groups.add(Group.objects.get(name="bureau_editors"))

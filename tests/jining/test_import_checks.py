@@ -20,7 +20,16 @@ from jining.importing.resources import number_damage
 from jining.validators import id_card_check_char
 from tests import factories
 from tests.admin_forms import confirmable
-from tests.test_import_export import HEADERS, MODELS, XLSX_FORMAT, csv_file, import_file, preview, user_with
+from tests.test_import_export import (
+    HEADERS,
+    MODELS,
+    XLSX_FORMAT,
+    csv_file,
+    import_file,
+    preview,
+    user_with,
+    xlsx_file,
+)
 
 
 @pytest.fixture
@@ -34,15 +43,6 @@ def as_a_spreadsheet_keeps_it(number: str) -> float:
     """An ID-card number as a spreadsheet stores it once it took it for a number: an IEEE double
     of 15 significant digits (Excel, WPS and LibreOffice alike)."""
     return float(f"{int(number):.15g}")
-
-
-def workbook(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    content = io.BytesIO()
-    book.save(content)
-    return content.getvalue()
 
 
 def people(count):
@@ -88,7 +88,7 @@ def test_an_xlsx_whose_id_column_holds_numbers_is_reported_once_per_column(edito
     rows = people(29)
     for row in rows:
         row[2] = as_a_spreadsheet_keeps_it(row[2])
-    page = preview(editor_client, workbook([HEADERS, *rows]), name="人员.xlsx", file_format=XLSX_FORMAT)
+    page = preview(editor_client, xlsx_file([HEADERS, *rows]), name="人员.xlsx", file_format=XLSX_FORMAT)
     assert not confirmable(page)
     error = page.context["form"].errors["import_file"]
     assert len(error) == 1
@@ -114,7 +114,7 @@ def test_a_mobile_column_stored_as_numbers_imports(editor_client):
     rows = people(2)
     for row in rows:
         row[3] = int(row[3])
-    import_file(editor_client, workbook([HEADERS, *rows]), name="人员.xlsx", file_format=XLSX_FORMAT)
+    import_file(editor_client, xlsx_file([HEADERS, *rows]), name="人员.xlsx", file_format=XLSX_FORMAT)
     assert sorted(Entrepreneur.objects.values_list("phone", flat=True)) == ["13800000001", "13800000002"]
 
 
@@ -177,3 +177,13 @@ def test_the_person_is_labelled_by_name_not_title():
         assert str(Entrepreneur._meta.get_field("name").verbose_name) == "姓名"
         assert str(Entrepreneur._meta.get_field("hometown_county").verbose_name) == "户籍县区/旗"
         assert str(Entrepreneur._meta.get_field("story").verbose_name) == "创业经历"
+
+
+@pytest.mark.django_db
+def test_two_rows_of_one_file_with_one_credit_code_are_errors_naming_both(editor_client):
+    code = factories.make_credit_code(9)
+    headers = ["企业名称", "统一社会信用代码", "成立年份"]
+    rows = [["智杰皮具有限公司", code, "2017"], ["另一家公司", code.lower(), "2018"]]
+    page = preview(editor_client, csv_file([headers, *rows]), model="entrepreneurs_enterprise")
+    assert not confirmable(page)
+    assert page.context["problems"] == ["第 3 行：这一行与第 2 行描述的是同一个创业实体：请只保留其中一行。"]
