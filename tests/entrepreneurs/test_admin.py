@@ -1,9 +1,11 @@
 """The entrepreneur and enterprise admin: computed columns, inlines, saving and query counts."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -25,7 +27,7 @@ from entrepreneurs.models import (
 )
 from entrepreneurs.search import entrepreneur_search
 from incubators.models import Residency
-from jining.changelist import read_ids_if_few
+from jining.changelist import Estimate, EstimatedCountPaginator, read_ids_if_few
 from tests import factories
 
 
@@ -381,3 +383,70 @@ def test_deleting_a_person_who_has_records_says_what_to_do_instead(staff_client,
         {"post": "yes", "bin_reason": "重复"},
     )
     assert Entrepreneur.objects.filter(pk=person.pk).exists()
+
+
+# --- Counts of large filtered changelists: exact up to 10,000 rows, an estimate beyond ---
+
+
+@pytest.mark.parametrize("url_name", ["entrepreneur", "enterprise"])
+def test_a_filtered_changelist_counts_exactly_up_to_the_limit(
+    staff_client, django_assert_max_num_queries, monkeypatch, url_name
+):
+    monkeypatch.setattr(EstimatedCountPaginator, "estimate_from", 5)
+    for n in range(4):
+        person = factories.EntrepreneurFactory(name=f"集宁{n}", hometown_county="集宁区", return_year=2019)
+        factories.EnterpriseFactory(name=f"集宁企业{n}", registration_year=2019, founders=[person])
+    factories.EntrepreneurFactory(name="卓资甲", hometown_county="卓资县")
+    url = reverse(f"admin:entrepreneurs_{url_name}_changelist")
+    params = {"return_year": "2019"} if url_name == "entrepreneur" else {"registration_year": "2019"}
+    staff_client.get(url, params)
+    # session, user, the filters' lists, (on PostgreSQL: the plan, then) the capped count, the page,
+    # the session's save, and savepoints
+    with django_assert_max_num_queries(11) as captured:
+        response = staff_client.get(url, params)
+    count = response.context["cl"].result_count
+    assert count == 4 and not isinstance(count, Estimate)
+    if connection.vendor == "postgresql":
+        counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+        assert len(counts) == 1 and "LIMIT 6" in counts[0]
+
+
+def test_a_large_filtered_changelist_shows_an_estimate_on_postgresql(
+    staff_client, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr(EstimatedCountPaginator, "estimate_from", 5)
+    for n in range(8):
+        factories.EntrepreneurFactory(name=f"集宁{n}", hometown_county="集宁区", return_year=2019)
+    url = reverse("admin:entrepreneurs_entrepreneur_changelist")
+    params = {"return_year": "2019"}
+    staff_client.get(url, params)
+    with django_assert_max_num_queries(12) as captured:
+        response = staff_client.get(url, params)
+    count = response.context["cl"].result_count
+    if connection.vendor != "postgresql":
+        assert count == 8 and not isinstance(count, Estimate)  # SQLite counts exactly
+        return
+    assert isinstance(count, Estimate) and count >= 6  # more than the limit
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert any(statement.startswith("EXPLAIN") for statement in sql)
+    counts = [statement for statement in sql if statement.startswith("SELECT COUNT(*)")]
+    assert all("LIMIT 6" in statement for statement in counts)  # never more than the limit + 1 rows
+    assert f"约 {int(count):,}" in response.text
+
+
+def test_a_large_estimate_is_the_count_without_counting(db, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr("jining.changelist.connection", SimpleNamespace(vendor="postgresql"))
+    monkeypatch.setattr(EstimatedCountPaginator, "estimate_from", 5)
+    monkeypatch.setattr(EstimatedCountPaginator, "planned_rows", staticmethod(lambda queryset: 216_000))
+    paginator = EstimatedCountPaginator(Entrepreneur.objects.filter(return_year=2019), 50)
+    with django_assert_num_queries(0):
+        count = paginator.count
+    assert isinstance(count, Estimate) and count == 216_000 and paginator.num_pages == 4320
+
+
+def test_an_estimate_reads_as_about():
+    with translation.override("zh-hans"):
+        assert str(Estimate(216000)) == "约 216,000"
+    with translation.override("en"):
+        assert str(Estimate(216000)) == "about 216,000"
+    assert Estimate(216000) + 1 == 216001  # still a number for the paginator
