@@ -10,6 +10,7 @@ import re
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
@@ -72,7 +73,10 @@ class EstimatedCountPaginator(Paginator):
     def planned_rows(queryset) -> int:
         """The planner's estimate of the rows of ``queryset`` (``EXPLAIN (FORMAT JSON)``: planned,
         not run)."""
-        sql, params = queryset.values("pk").query.sql_with_params()
+        try:
+            sql, params = queryset.values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a condition that matches nothing (an empty id list): no row
+            return 0
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
