@@ -8,12 +8,12 @@ import json
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import OuterRef, Q
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from entrepreneurs.api.lean import enterprises_json
 from entrepreneurs.models import (
     Enterprise,
     EnterpriseFigure,
@@ -28,6 +28,7 @@ from entrepreneurs.search import enterprise_search, entrepreneur_search, split_t
 from entrepreneurs.services import entrepreneur_likely_duplicates
 from incubators.models import Residency
 from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
+from jining.api.lean import JSONRows
 from jining.changelist import (
     NOT_RECORDED,
     EstimatedCountPaginator,
@@ -357,7 +358,9 @@ class EntrepreneurAdmin(MergeAdminMixin, SpreadsheetImportExportMixin, HistoryAd
 
     def get_queryset(self, request):
         # The enterprises come as a JSON array in the page's own query (no prefetch query).
-        return super().get_queryset(request).with_event_count().annotate(enterprises_json=enterprises_json())
+        founded = Enterprise.objects.filter(founders=OuterRef("pk")).order_by("name", "id")
+        enterprises = JSONRows(founded.values(j=JSONObject(id="id", name="name")))
+        return super().get_queryset(request).with_event_count().annotate(enterprises_json=enterprises)
 
     def get_search_results(self, request, queryset, search_term):
         """Text columns, founded enterprises' names, whole ID-card and mobile numbers (with the
@@ -370,9 +373,7 @@ class EntrepreneurAdmin(MergeAdminMixin, SpreadsheetImportExportMixin, HistoryAd
 
     @admin.display(description=_("enterprises"))
     def enterprise_list(self, obj):
-        enterprises = obj.enterprises_json
-        if isinstance(enterprises, str | bytes):  # SQLite returns the JSON text
-            enterprises = json.loads(enterprises)
+        enterprises = json.loads(obj.enterprises_json)
         return "、".join(enterprise["name"] for enterprise in enterprises) or "-"
 
     @admin.display(description=_("events attended"), ordering="event_count")

@@ -25,7 +25,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connections
-from django.db.models import F, Field, FloatField, Q, Value
+from django.db.models import Count, F, Field, FloatField, Q, Value, Window
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
@@ -54,18 +54,28 @@ class CountCachingPaginator(Paginator):
     """A paginator that remembers large counts for a short while (small ones are always exact)."""
 
     @cached_property
-    def count(self):
+    def cache_key(self) -> str | None:
         try:
             sql, params = self.object_list.query.sql_with_params()
         except (AttributeError, EmptyResultSet):
-            return super().count
-        digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-        key = f"api-count:{digest}"
-        count = cache.get(key)
+            return None
+        return "api-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+
+    def cached_count(self) -> int | None:
+        return cache.get(self.cache_key) if self.cache_key else None
+
+    def remember(self, count: int) -> int:
+        """Keep ``count`` as this paginator's count (and in the cache if it is large)."""
+        self.count = count
+        if self.cache_key and count >= settings.API_COUNT_CACHE_FROM:
+            cache.set(self.cache_key, count, settings.API_COUNT_CACHE_SECONDS)
+        return count
+
+    @cached_property
+    def count(self):
+        count = self.cached_count()
         if count is None:
-            count = super().count
-            if count >= settings.API_COUNT_CACHE_FROM:
-                cache.set(key, count, settings.API_COUNT_CACHE_SECONDS)
+            count = self.remember(super().count)
         return count
 
 
@@ -95,24 +105,31 @@ class PartnerPagination(PageNumberPagination):
     def max_page_size(self):
         return settings.API_MAX_PAGE_SIZE
 
-    def paginate_lazily(self, queryset, request, view=None):
-        """Like ``paginate_queryset``, but returns the page's slice of ``queryset`` unevaluated.
-
-        A view can then use the slice as a subquery (``pk__in=page``) and read the page's rows in
-        the same query, rather than list the page and query again.
-        """
+    def paginate_counted(self, rows, request):
+        """The page of ``rows`` (a ``.values()`` queryset) as a list, and its count, in one query:
+        the page's rows carry the count of all rows (``COUNT(*) OVER ()``). Only a page past the end
+        (no rows to carry it) or ``?page=last`` costs a separate count; a large count kept in the
+        cache is used as it is."""
         self.request = request
-        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
-        page_number = self.get_page_number(request, paginator)
+        paginator = self.django_paginator_class(rows, self.get_page_size(request))
+        number = request.query_params.get(self.page_query_param) or 1
+        found = None
+        if str(number).isdigit() and int(number) >= 1 and paginator.cached_count() is None:
+            start = (int(number) - 1) * paginator.per_page
+            found = list(rows.annotate(lean_total=Window(Count("pk")))[start : start + paginator.per_page])
+            if found:
+                paginator.remember(found[0]["lean_total"])
+        if number in self.last_page_strings:
+            number = paginator.num_pages
         try:
-            self.page = paginator.page(page_number)
+            self.page = paginator.page(number)
         except InvalidPage as exc:
-            raise NotFound(
-                self.invalid_page_message.format(page_number=page_number, message=str(exc))
-            ) from exc
+            raise NotFound(self.invalid_page_message.format(page_number=number, message=str(exc))) from exc
+        if found is None:
+            found = list(self.page.object_list)
         if paginator.num_pages > 1 and self.template is not None:
             self.display_page_controls = True
-        return self.page.object_list
+        return found
 
 
 NOTHING = Q(pk__in=[])  # matches no row

@@ -1,31 +1,20 @@
-"""Read-only viewsets for entrepreneurs, enterprises, support measures and financing."""
+"""Read-only viewsets for entrepreneurs, enterprises, support measures and financing: the large lists,
+read by the lean path (jining/api/lean.py)."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from rest_framework.filters import SearchFilter
-from rest_framework.generics import get_object_or_404
-from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from entrepreneurs import filtersets
-from entrepreneurs.api import lean, serializers
+from entrepreneurs.api import serializers
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup, SupportMeasure
 from entrepreneurs.search import TEXT_FIELDS, EntrepreneurSearchFilter
 from incubators.models import Residency
-from jining.api.views import PartnerViewSet
+from jining.api.views import LeanViewSet
 from jining.pagination import KeysetPagination
 
-#: Query parameters that select no rows and no order (pagination and format only).
-UNFILTERED_PARAMS = {"cursor", "page_size", "format"}
 
-
-class EntrepreneurViewSet(PartnerViewSet):
-    """List and detail are read by the lean path (entrepreneurs/api/lean.py): one query per page.
-
-    ``queryset`` and ``serializer_class`` remain the documented contract (schema, field set) that the
-    lean rows reproduce exactly.
-    """
-
+class EntrepreneurViewSet(LeanViewSet):
     queryset = (
         Entrepreneur.objects.select_related("source")
         .prefetch_related(
@@ -38,12 +27,9 @@ class EntrepreneurViewSet(PartnerViewSet):
         )
         .with_event_count()
     )
+    lean_relations = {"public_special_groups": ("special_groups", Q(sensitive=False))}
     serializer_class = serializers.EntrepreneurSerializer
     pagination_class = KeysetPagination
-    renderer_classes = [
-        lean.ORJSONRenderer,
-        *(r for r in api_settings.DEFAULT_RENDERER_CLASSES if not issubclass(r, JSONRenderer)),
-    ]
     filterset_class = filtersets.EntrepreneurFilterSet
     # ?search= by entrepreneurs/search.py: indexed for one- and two-character terms too.
     filter_backends = [
@@ -61,39 +47,8 @@ class EntrepreneurViewSet(PartnerViewSet):
         "updated",
     ]
 
-    def lean_base(self):
-        return Entrepreneur.objects.with_event_count()
 
-    def filtered(self):
-        """The filtered entrepreneurs, and whether a to-many filter made them need DISTINCT."""
-        if not set(self.request.query_params) - UNFILTERED_PARAMS:
-            return self.lean_base(), False  # no filter, search or ordering asked for: skip the backends
-        queryset = self.filter_queryset(self.lean_base())
-        if queryset.query.distinct and len(queryset.query.alias_map) <= 1:
-            queryset = queryset.all()  # no join: DISTINCT (set by a filter) cannot remove anything
-            queryset.query.distinct = False
-        return queryset, queryset.query.distinct
-
-    def list(self, request, *args, **kwargs):
-        queryset, distinct = self.filtered()
-        page = self.paginator.page_queryset(queryset, request)
-        if distinct:  # DISTINCT adds the ordering columns: read the page's ids, then their rows
-            ids = list(page.values_list("pk", flat=True))
-            page = self.lean_base().filter(pk__in=ids).order_by(*self.paginator.ordering)
-        rows = self.paginator.paginate_rows(lean.lean_rows(page))
-        render = lean.Renderer(request)
-        return self.get_paginated_response([render(row) for row in rows])
-
-    def retrieve(self, request, *args, **kwargs):
-        queryset, distinct = self.filtered()
-        if distinct:
-            queryset = self.lean_base().filter(pk__in=queryset.order_by().values("pk"))
-        lookup = self.lookup_url_kwarg or self.lookup_field
-        row = get_object_or_404(lean.lean_rows(queryset.order_by()), pk=kwargs[lookup])
-        return Response(lean.Renderer(request)(row))
-
-
-class EnterpriseViewSet(PartnerViewSet):
+class EnterpriseViewSet(LeanViewSet):
     queryset = (
         Enterprise.objects.select_related("source")
         .prefetch_related(
@@ -122,7 +77,7 @@ class EnterpriseViewSet(PartnerViewSet):
     ]
 
 
-class SupportMeasureViewSet(PartnerViewSet):
+class SupportMeasureViewSet(LeanViewSet):
     queryset = SupportMeasure.objects.select_related(
         "entrepreneur", "enterprise", "provider", "incubator", "source"
     )
@@ -137,7 +92,7 @@ class SupportMeasureViewSet(PartnerViewSet):
         return super().get_queryset().filter(SupportMeasure.partner_visible())
 
 
-class FinancingViewSet(PartnerViewSet):
+class FinancingViewSet(LeanViewSet):
     queryset = Financing.objects.select_related("enterprise", "borrower", "provider", "guarantor", "source")
     serializer_class = serializers.FinancingSerializer
     filterset_class = filtersets.FinancingFilterSet

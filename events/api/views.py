@@ -3,7 +3,7 @@
 from events import filtersets
 from events.api import serializers
 from events.models import Attendance, Event, EventSeries
-from jining.api.views import PartnerViewSet
+from jining.api.views import LeanViewSet, PartnerViewSet
 from jining.pagination import KeysetPagination
 
 
@@ -42,7 +42,7 @@ class EventViewSet(PartnerViewSet):
     ]
 
 
-class AttendanceViewSet(PartnerViewSet):
+class AttendanceViewSet(LeanViewSet):
     queryset = Attendance.objects.select_related("event", "entrepreneur")
     pagination_class = KeysetPagination
     serializer_class = serializers.AttendanceSerializer

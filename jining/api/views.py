@@ -7,11 +7,19 @@ prefetch_related for nested lists, annotations for counts).
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
+from rest_framework.generics import get_object_or_404
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from jining import filtersets
-from jining.api import serializers
+from jining.api import lean, serializers
 from jining.models import Organisation, Source
+from jining.pagination import KeysetPagination
+
+#: Query parameters that select no rows and no order (pagination and format only).
+UNFILTERED_PARAMS = {"cursor", "page", "page_size", "format"}
 
 
 class QueryStringTooLong(exceptions.APIException):
@@ -40,6 +48,61 @@ class PartnerViewSet(ReadOnlyModelViewSet):
     def initial(self, request, *args, **kwargs):
         check_query_string(request)
         super().initial(request, *args, **kwargs)
+
+
+class LeanViewSet(PartnerViewSet):
+    """A resource whose list and detail are read by the lean path (jining/api/lean.py): one query
+    per page, whatever the serializer nests, and the page encoded by orjson.
+
+    ``queryset`` (its filter and annotations; its ``select_related`` and ``prefetch_related`` serve
+    the schema only) and ``serializer_class`` stay the documented contract that the lean rows
+    reproduce exactly; ``lean_relations`` names the relation behind a nested list whose source is a
+    ``Prefetch``'s ``to_attr`` (see ``LeanPlan``).
+    """
+
+    lean_relations: dict = {}
+    renderer_classes = [
+        lean.ORJSONRenderer,
+        *(r for r in api_settings.DEFAULT_RENDERER_CLASSES if not issubclass(r, JSONRenderer)),
+    ]
+
+    @classmethod
+    def lean_plan(cls) -> lean.LeanPlan:
+        return lean.plan_for(cls.serializer_class, tuple(cls.lean_relations.items()))
+
+    def lean_queryset(self):
+        """The filtered, searched and ordered rows, each once.
+
+        A filter across a to-many relation asks for ``DISTINCT``, which cannot compare the JSON
+        columns of the lean rows: the matching ids become a condition (``id IN (…)``) instead.
+        """
+        queryset = self.get_queryset()
+        if not set(self.request.query_params) - UNFILTERED_PARAMS:
+            return queryset  # no filter, search or ordering asked for: skip the backends
+        filtered = self.filter_queryset(queryset)
+        if not filtered.query.distinct:
+            return filtered
+        ordering = filtered.query.order_by
+        matching = queryset.filter(pk__in=filtered.order_by().values("pk"))
+        return matching.order_by(*ordering) if ordering else matching
+
+    def list(self, request, *args, **kwargs):
+        plan = self.lean_plan()
+        queryset = self.lean_queryset()
+        if isinstance(self.paginator, KeysetPagination):
+            page = self.paginator.page_queryset(queryset, request)
+            keys = [key.name for key in self.paginator.sort_keys if key.name not in plan.columns]
+            rows = self.paginator.paginate_rows(plan.rows(page, *keys))
+        else:
+            rows = self.paginator.paginate_counted(plan.rows(queryset), request)
+        render = plan.renderer(request)
+        return self.get_paginated_response([render(row) for row in rows])
+
+    def retrieve(self, request, *args, **kwargs):
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        rows = self.lean_plan().rows(self.lean_queryset().order_by())
+        row = get_object_or_404(rows, **{self.lookup_field: kwargs[lookup]})
+        return Response(self.lean_plan().renderer(request)(row))
 
 
 class OrganisationViewSet(PartnerViewSet):
