@@ -5,9 +5,12 @@ measured against. Each function returns the response body as bytes; ``raw_view``
 HTTP for the gunicorn run (mounted by ``bench.urls`` only). No authentication, no DRF, no ORM.
 """
 
+from functools import cache
+
 import orjson
 from django.db import connection
 from django.http import Http404, HttpResponse
+from django.utils.module_loading import import_string
 
 from entrepreneurs.models import Enterprise, Entrepreneur, SpecialGroup
 from events.models import Attendance
@@ -106,9 +109,40 @@ def raw_list(after_name: str | None = None, after_id: int = 0) -> bytes:
     return page(entrepreneur_rows(where, [after_name, after_id]), f"{BASE}/entrepreneurs/?cursor=…")
 
 
-def raw_filtered(county: str, year: int) -> bytes:
-    where = "WHERE e.hometown_county = %s AND e.return_year = %s"
-    return page(entrepreneur_rows(where, [county, year]))
+def raw_filtered(county: str, year_min: int, year_max: int) -> bytes:
+    where = "WHERE e.hometown_county = %s AND e.return_year >= %s AND e.return_year <= %s"
+    return page(entrepreneur_rows(where, [county, year_min, year_max]))
+
+
+#: The other large lists: endpoint -> (viewset path, list path).
+LISTS = {
+    "enterprises": ("entrepreneurs.api.views.EnterpriseViewSet", "enterprises"),
+    "support-measures": ("entrepreneurs.api.views.SupportMeasureViewSet", "support-measures"),
+    "financing": ("entrepreneurs.api.views.FinancingViewSet", "financing"),
+    "attendance": ("events.api.views.AttendanceViewSet", "attendance"),
+}
+
+
+@cache
+def page_sql(endpoint: str) -> tuple[str, tuple]:
+    """The SQL of the first page of ``endpoint``'s lean read (jining/api/lean.py), built once."""
+    viewset = import_string(LISTS[endpoint][0])
+    view = viewset()
+    queryset = view.get_queryset()
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    rows = viewset.lean_plan().rows(queryset.order_by(*ordering)[: PAGE + 1])
+    return rows.query.sql_with_params()
+
+
+def raw_page(endpoint: str) -> bytes:
+    """The first page of another large list: the same SQL as the endpoint's, run by a cursor, and
+    the rows dumped as they come (no shaping: nested lists stay the JSON text the database built)."""
+    sql, params = page_sql(endpoint)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()[:PAGE]]
+    return orjson.dumps({"next": f"{BASE}/{LISTS[endpoint][1]}/?cursor=…", "results": rows}, default=str)
 
 
 def raw_search(term: str) -> bytes:
@@ -134,10 +168,12 @@ def raw_detail(pk: int) -> bytes:
 
 
 def raw_stats() -> bytes:
-    """What the stats endpoint reads: the stored snapshot and the reported figures with their briefs."""
-    figures_sql, params = ReportedFigure.objects.select_related(
-        "incubator", "event_series", "event", "source"
-    ).query.sql_with_params()
+    """What the stats endpoint reads and shows: the stored snapshot, and the reported figures with the
+    serializer's columns and briefs (one query, as the lean plan of the figures selects them), each
+    with its stored ``tracked`` value."""
+    from overview.api.serializers import ReportedFigureSerializer
+
+    figures_sql, params = stats_sql(ReportedFigureSerializer)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT computed_at, stale_since, tracked, tracked_totals FROM {StatsSnapshot._meta.db_table}"
@@ -158,11 +194,20 @@ def raw_stats() -> bytes:
     return orjson.dumps(body, default=str)
 
 
+@cache
+def stats_sql(serializer_class) -> tuple[str, tuple]:
+    from jining.api.lean import plan_for
+
+    return plan_for(serializer_class).rows(ReportedFigure.objects.all()).query.sql_with_params()
+
+
 def body_for(endpoint: str, params) -> bytes:
     if endpoint == "list":
         return raw_list(params.get("after_name"), int(params.get("after_id", 0)))
     if endpoint == "filtered":
-        return raw_filtered(params["county"], int(params["year"]))
+        return raw_filtered(params["county"], int(params["year_min"]), int(params["year_max"]))
+    if endpoint in LISTS:
+        return raw_page(endpoint)
     if endpoint == "search":
         return raw_search(params["q"])
     if endpoint == "detail":

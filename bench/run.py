@@ -5,11 +5,16 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jining_bench .venv/bin/python bench/run.py --scale 100
 
 Migrates the database, loads the article data and generates synthetic data at ``--scale`` if it is
-missing; then, for each endpoint, measures in one run: in-process time (Django test client with a
-real partner token) beside the raw baseline (bench/raw.py: raw SQL cursor + orjson), SQL queries per
-request, and requests/s and p50/p99 latency over HTTP with gunicorn on loopback (wrk, 4 connections)
-for the endpoint and for the raw baseline served by the same gunicorn. Prints one table and writes it
-into docs/performance.md (between the bench markers). A benchmark, not a test: it asserts nothing.
+missing; then measures in one run, per endpoint: SQL statements per request; in-process time (Django
+test client with a real partner token) and the raw baseline (bench/raw.py: raw SQL cursor + orjson),
+alternated over ``--pairs`` rounds; over HTTP with gunicorn on loopback (wrk, 4 connections), in
+``--rounds`` alternated rounds, requests/s and p50/p99 of the endpoint, of the raw baseline behind the
+same middleware, and of a bare WSGI floor (bench/wsgi.py); the admin's dashboard, changelists with a
+sidebar filter and searches; a stats read while the snapshot is stale; the load average before and
+after each figure. Prints one table and writes it into docs/performance.md (between the bench
+markers), unless the load average went above 1.5 (``--force-write`` writes it anyway, and says so).
+Imports and exports are measured by bench/imports.py and bench/export.py. A benchmark, not a test:
+it asserts nothing.
 """
 
 import argparse
@@ -33,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+#: The run is written into docs/performance.md only if the load average stayed at or below this.
+QUIET_LOAD = 1.5
 
 
 def configure_environment():
@@ -120,7 +127,7 @@ def staff_client():
 
 def endpoints() -> list[dict]:
     """The measured endpoints: API path, raw-baseline endpoint and its parameters."""
-    from entrepreneurs.models import Entrepreneur
+    from entrepreneurs.models import Enterprise, Entrepreneur
     from jining.pagination import KeysetPagination
 
     total = Entrepreneur.objects.count()
@@ -128,7 +135,10 @@ def endpoints() -> list[dict]:
     before_last = Entrepreneur.objects.order_by("-name", "-id").values_list("name", "id")[min(50, total - 1)]
     cursor = KeysetPagination.cursor(["name", "id"], list(before_last))
     middle = Entrepreneur.objects.order_by("id").values_list("id", flat=True)[total // 2]
-    county, year = "集宁区", 2018
+    enterprise = Enterprise.objects.order_by("id").values_list("id", flat=True)[
+        Enterprise.objects.count() // 2
+    ]
+    county, year_min, year_max = "集宁区", 2015, 2019
     rows = [
         ("list, first page", "/api/v1/entrepreneurs/", "list", {}),
         (
@@ -138,14 +148,21 @@ def endpoints() -> list[dict]:
             {"after_name": before_last[0], "after_id": before_last[1]},
         ),
         (
-            "filtered list",
-            f"/api/v1/entrepreneurs/?hometown_county={county}&return_year={year}",
+            "filtered list (range + county)",
+            f"/api/v1/entrepreneurs/?return_year_min={year_min}&return_year_max={year_max}"
+            f"&hometown_county={county}",
             "filtered",
-            {"county": county, "year": year},
+            {"county": county, "year_min": year_min, "year_max": year_max},
         ),
-        ("search, pinyin", "/api/v1/entrepreneurs/?search=zhangwei", "search", {"q": "zhangwei"}),
-        ("search, name", "/api/v1/entrepreneurs/?search=张伟", "search", {"q": "张伟"}),
+        ("search, surname 张", "/api/v1/entrepreneurs/?search=张", "search", {"q": "张"}),
+        ("search, name 张伟", "/api/v1/entrepreneurs/?search=张伟", "search", {"q": "张伟"}),
+        ("search, initials zzj", "/api/v1/entrepreneurs/?search=zzj", "search", {"q": "zzj"}),
         ("detail", f"/api/v1/entrepreneurs/{middle}/", "detail", {"id": middle}),
+        ("enterprises, first page", "/api/v1/enterprises/", "enterprises", {}),
+        ("support measures, first page", "/api/v1/support-measures/", "support-measures", {}),
+        ("financing, first page", "/api/v1/financing/", "financing", {}),
+        ("attendance, first page", "/api/v1/attendance/", "attendance", {}),
+        ("enterprise detail", f"/api/v1/enterprises/{enterprise}/", None, {}),
         ("stats", "/api/v1/stats/", "stats", {}),
     ]
     return [
@@ -154,10 +171,33 @@ def endpoints() -> list[dict]:
             "path": path,
             "raw": raw,
             "params": params,
-            "raw_path": f"/bench-raw/{raw}/?{urllib.parse.urlencode(params)}",
+            "raw_path": f"/bench-raw/{raw}/?{urllib.parse.urlencode(params)}" if raw else None,
+            "floor_path": f"/bench-floor/{raw}/?{urllib.parse.urlencode(params)}" if raw else None,
         }
         for name, path, raw, params in rows
     ]
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
+def alternated(ours, raw, pairs: int, min_time: float) -> dict:
+    """``pairs`` rounds of (ours, raw), each a median over ``min_time`` seconds: medians and bests of
+    each, and the median of the per-round ratios (robust to the load changing during the run)."""
+    mine, theirs = [], []
+    for _ in range(pairs):
+        mine.append(median_ms(ours, min_time=min_time, min_runs=3))
+        if raw is not None:
+            theirs.append(median_ms(raw, min_time=min_time, min_runs=3))
+    figures = {"ms": statistics.median(mine), "best_ms": min(mine)}
+    if theirs:
+        figures |= {
+            "raw_ms": statistics.median(theirs),
+            "raw_best_ms": min(theirs),
+            "ratio": statistics.median(m / t for m, t in zip(mine, theirs, strict=True)),
+        }
+    return figures
 
 
 def sql_count(queries) -> int:
@@ -180,15 +220,19 @@ def in_process(rows, key, args):
         with CaptureQueriesContext(connection) as queries:
             client.get(row["path"])
         row["queries"] = sql_count(queries)
-        if row["raw"] == "list" and not row["params"]:
+        if row["name"].endswith("first page"):
             with CaptureQueriesContext(connection) as one:
                 client.get(row["path"] + "?page_size=1")
             row["queries"] = f"{sql_count(queries)} (1 row: {sql_count(one)})"
-        row["ms"] = median_ms(lambda row=row: client.get(row["path"]), min_time=args.min_time)
-        row["raw_ms"] = median_ms(
-            lambda row=row: raw.body_for(row["raw"], row["params"]), min_time=args.min_time
+        before = load_average()
+        baseline = (lambda row=row: raw.body_for(row["raw"], row["params"])) if row["raw"] else None
+        row |= alternated(lambda row=row: client.get(row["path"]), baseline, args.pairs, args.min_time)
+        row["load"] = (before, load_average())
+        print(
+            f"  {row['name']}: {row['ms']:.1f} ms, raw {fmt(row.get('raw_ms'))} ms, "
+            f"load {row['load'][0]:.2f}→{row['load'][1]:.2f}",
+            file=sys.stderr,
         )
-        print(f"  {row['name']}: {row['ms']:.1f} ms, raw {row['raw_ms']:.1f} ms", file=sys.stderr)
 
 
 def admin_pages(args) -> list[dict]:
@@ -197,22 +241,30 @@ def admin_pages(args) -> list[dict]:
 
     client = staff_client()
     pages = []
+    people = "/admin/entrepreneurs/entrepreneur/"
     for name, path in (
-        ("admin changelist", "/admin/entrepreneurs/entrepreneur/"),
-        ("admin search, pinyin", "/admin/entrepreneurs/entrepreneur/?q=zhangwei"),
-        ("admin search, name", "/admin/entrepreneurs/entrepreneur/?q=张伟"),
+        ("admin dashboard", "/admin/"),
+        ("admin changelist", people),
+        ("admin changelist, county", f"{people}?hometown_county=集宁区"),
+        ("admin changelist, return years", f"{people}?return_year__gte=2015&return_year__lte=2019"),
+        ("admin search, pinyin", f"{people}?q=zhangwei"),
+        ("admin search, name", f"{people}?q=张伟"),
+        ("admin search, surname", f"{people}?q=张"),
+        ("admin enterprises, industry", "/admin/entrepreneurs/enterprise/?industry=manufacturing"),
     ):
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
         sql = " ".join(q["sql"].upper() for q in queries.captured_queries)
+        before = load_average()
         page = {
             "name": name,
             "path": path,
             "queries": sql_count(queries),
             "full_count": "COUNT(" in sql and "WHERE" not in sql.split("COUNT(", 1)[1][:400],
-            "ms": median_ms(lambda path=path: client.get(path), min_time=args.min_time),
+            **alternated(lambda path=path: client.get(path), None, args.pairs, args.min_time),
+            "load": (before, load_average()),
         }
         pages.append(page)
         print(f"  {name}: {page['ms']:.1f} ms, {page['queries']} queries", file=sys.stderr)
@@ -220,6 +272,31 @@ def admin_pages(args) -> list[dict]:
             for q in queries.captured_queries:
                 print(f"    {q['time']} {q['sql'][:160]}", file=sys.stderr)
     return pages
+
+
+def stale_stats_read(key, args) -> dict:
+    """/api/v1/stats/ while the snapshot is stale (records changed since it was computed): still the
+    stored figures, never a recomputation."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from overview.models import StatsSnapshot
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    snapshot = StatsSnapshot.objects.get()
+    StatsSnapshot.objects.filter(pk=snapshot.pk).update(stale_since=timezone.now())
+    try:
+        assert client.get("/api/v1/stats/").json()["stale"] is True
+        before = load_average()
+        figures = alternated(lambda: client.get("/api/v1/stats/"), None, args.pairs, args.min_time)
+    finally:
+        StatsSnapshot.objects.filter(pk=snapshot.pk).update(stale_since=snapshot.stale_since)
+    return {
+        "name": "stats, stale snapshot",
+        "path": "/api/v1/stats/",
+        "load": (before, load_average()),
+        **figures,
+    }
 
 
 # --- HTTP ---
@@ -236,7 +313,7 @@ def start_gunicorn(port: int, workers: int):
     process = subprocess.Popen(
         [
             str(gunicorn),
-            "jining.wsgi:application",
+            "bench.wsgi:application",
             "-b",
             f"127.0.0.1:{port}",
             "-w",
@@ -343,18 +420,35 @@ def python_load(url: str, key: str | None, connections: int, seconds: float) -> 
 
 
 def over_http(rows, key, args) -> dict:
+    """Per endpoint, ``--rounds`` rounds of ours, the raw baseline behind the same middleware, and the
+    bare WSGI floor, one after the other; the medians of the rounds are reported."""
     load = wrk if shutil.which("wrk") else python_load
-    port = free_port()
+    port = args.port or free_port()
     process = start_gunicorn(port, args.workers)
     base = f"http://127.0.0.1:{port}"
     soak = None
     try:
         for row in rows:
-            load(base + quote(row["path"]), key, args.connections, 2)  # warm up
-            row["http"] = load(base + quote(row["path"]), key, args.connections, args.seconds)
-            row["raw_http"] = load(base + quote(row["raw_path"]), None, args.connections, args.seconds)
+            targets = {"http": (row["path"], key), "raw_http": (row["raw_path"], None)}
+            targets["floor_http"] = (row["floor_path"], None)
+            targets = {name: target for name, target in targets.items() if target[0]}
+            for path, token in targets.values():
+                load(base + quote(path), token, args.connections, 1)  # warm up
+            rounds = {name: [] for name in targets}
+            before = load_average()
+            for _ in range(args.rounds):
+                for name, (path, token) in targets.items():
+                    rounds[name].append(load(base + quote(path), token, args.connections, args.seconds))
+            for name, results in rounds.items():
+                row[name] = {
+                    measure: statistics.median(result[measure] for result in results)
+                    for measure in ("rps", "p50", "p99")
+                } | {"errors": sum(result["errors"] for result in results)}
+            row["http_load"] = (before, load_average())
             print(
-                f"  {row['name']}: {row['http']['rps']:.0f} req/s, raw {row['raw_http']['rps']:.0f} req/s",
+                f"  {row['name']}: {row['http']['rps']:.0f} req/s, raw "
+                f"{fmt(row.get('raw_http', {}).get('rps'), '.0f')}, floor "
+                f"{fmt(row.get('floor_http', {}).get('rps'), '.0f')}",
                 file=sys.stderr,
             )
         if args.soak:
@@ -381,6 +475,15 @@ def shown(path: str) -> str:
     return re.sub(r"cursor=[^&]+", "cursor=…", path)
 
 
+def ratio(a, b):
+    return a / b if a is not None and b else float("nan")
+
+
+def load_range(*rows) -> str:
+    loads = [value for row in rows for key in ("load", "http_load") for value in row.get(key, ())]
+    return f"{min(loads):.2f}–{max(loads):.2f}" if loads else "–"
+
+
 def report(rows, admin, http, context) -> str:
     box = context["machine"]
     lines = [
@@ -390,28 +493,33 @@ def report(rows, admin, http, context) -> str:
         "",
         f"Command: `{context['command']}`",
         "",
+        f"In process: {context['pairs']} alternated rounds of ours and the raw baseline (each the median "
+        f"of ≥ {context['min_time']:g} s of requests); the table gives the median of the rounds, the best "
+        "round, and the median of the per-round ratios. "
         f"HTTP: gunicorn {context['workers']} sync workers on loopback, "
-        f"{context['connections']} connections, "
-        f"{context['seconds']:g} s per endpoint, load by {http.get('tool', '–')}, on the same machine.",
+        f"{context['connections']} connections, {context['rounds']} rounds of {context['seconds']:g} s "
+        "per endpoint of ours, raw (the raw baseline behind the same middleware) and floor (the raw "
+        f"baseline called by a bare WSGI function: SQL + orjson), load by {http.get('tool', '–')}, on the "
+        "same machine; medians of the rounds. Load: the 1-minute load average before and after.",
         "",
-        "| endpoint | SQL queries | in-process ms | raw ms | ratio (≤ 3) | req/s | raw req/s "
-        "| ratio (≥ 0.35) | p50 ms | p99 ms | errors |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| endpoint | SQL | ms (best) | raw ms | ratio (≤ 3) | req/s | raw req/s | floor req/s "
+        "| of raw (≥ 0.35) | of floor | p50 ms | p99 ms | errors | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        h, r = row.get("http", {}), row.get("raw_http", {})
-        ratio = row["ms"] / row["raw_ms"] if row["raw_ms"] else float("nan")
-        http_ratio = h["rps"] / r["rps"] if h and r and r["rps"] else float("nan")
+        h, r, f = row.get("http", {}), row.get("raw_http", {}), row.get("floor_http", {})
         lines.append(
-            f"| {row['name']} `{shown(row['path'])}` | {row['queries']} "
-            f"| {fmt(row['ms'])} | {fmt(row['raw_ms'])} "
-            f"| {fmt(ratio, '.2f')} | {fmt(h.get('rps'), '.0f')} | {fmt(r.get('rps'), '.0f')} "
-            f"| {fmt(http_ratio, '.2f')} | {fmt(h.get('p50'))} | {fmt(h.get('p99'))} "
-            f"| {h.get('errors', '–')} |"
+            f"| {row['name']} `{shown(row['path'])}` | {row.get('queries', '')} "
+            f"| {fmt(row['ms'])} ({fmt(row['best_ms'])}) | {fmt(row.get('raw_ms'))} "
+            f"| {fmt(row.get('ratio'), '.2f')} | {fmt(h.get('rps'), '.0f')} | {fmt(r.get('rps'), '.0f')} "
+            f"| {fmt(f.get('rps'), '.0f')} | {fmt(ratio(h.get('rps'), r.get('rps')), '.2f')} "
+            f"| {fmt(ratio(h.get('rps'), f.get('rps')), '.2f')} | {fmt(h.get('p50'))} | {fmt(h.get('p99'))} "
+            f"| {h.get('errors', '–')} | {load_range(row)} |"
         )
     for page in admin:
         lines.append(
-            f"| {page['name']} `{page['path']}` | {page['queries']} | {fmt(page['ms'])} | | | | | | | | |"
+            f"| {page['name']} `{page['path']}` | {page.get('queries', '')} "
+            f"| {fmt(page['ms'])} ({fmt(page['best_ms'])}) | | | | | | | | | | | {load_range(page)} |"
         )
     lines += [
         "",
@@ -427,6 +535,13 @@ def report(rows, admin, http, context) -> str:
             f"{soak['requests']:,} requests, "
             f"{soak['rps']:.0f} req/s, p99 {fmt(soak['p99'])} ms, **{soak['errors']} errors** "
             "(non-2xx responses and socket errors).",
+        ]
+    if context["busy"]:
+        lines += [
+            "",
+            f"**Not a quiet machine**: the load average reached {context['max_load']:.2f} (above "
+            f"{QUIET_LOAD}) during the run"
+            + (": written anyway (`--force-write`)." if context["forced"] else "."),
         ]
     return "\n".join(lines)
 
@@ -454,6 +569,14 @@ def main():
     parser.add_argument("--no-http", action="store_true", help="In-process figures only.")
     parser.add_argument("--verbose", action="store_true", help="Show the admin pages' SQL.")
     parser.add_argument("--no-write", action="store_true", help="Do not update docs/performance.md.")
+    parser.add_argument("--pairs", type=int, default=7, help="Alternated in-process rounds (ours, raw).")
+    parser.add_argument("--rounds", type=int, default=2, help="Alternated HTTP rounds (ours, raw, floor).")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one).")
+    parser.add_argument(
+        "--force-write",
+        action="store_true",
+        help=f"Write docs/performance.md even if the load average went above {QUIET_LOAD} (and say so).",
+    )
     args = parser.parse_args()
 
     configure_environment()
@@ -472,6 +595,7 @@ def main():
     rows = endpoints()
     print("In process:", file=sys.stderr)
     in_process(rows, key, args)
+    rows.append(stale_stats_read(key, args))
     admin = admin_pages(args)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -484,7 +608,7 @@ def main():
     http = {}
     if not args.no_http:
         print("Over HTTP:", file=sys.stderr)
-        http = over_http(rows, key, args)
+        http = over_http([row for row in rows if "raw" in row], key, args)
     url = os.environ["DATABASE_URL"]
     shown_url = re.sub(r"//[^@/]*@", "//…@", url) if "@" in url else url
     command = f"DATABASE_URL={shown_url} .venv/bin/python bench/run.py " + " ".join(sys.argv[1:])
@@ -500,11 +624,26 @@ def main():
         "seconds": args.seconds,
         "soak": args.soak,
         "stats_seconds": stats_seconds,
+        "pairs": args.pairs,
+        "rounds": args.rounds,
+        "min_time": args.min_time,
     }
+    loads = [value for row in rows + admin for key in ("load", "http_load") for value in row.get(key, ())]
+    context["max_load"] = max(loads)
+    context["busy"] = context["max_load"] > QUIET_LOAD
+    context["forced"] = args.force_write
     table = report(rows, admin, http, context)
     print(table)
-    if not args.no_write:
-        write_doc(table)
+    if args.no_write:
+        return
+    if context["busy"] and not args.force_write:
+        print(
+            f"Not written to docs/performance.md: the load average reached {context['max_load']:.2f} "
+            f"(above {QUIET_LOAD}); run again on a quiet machine, or pass --force-write.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    write_doc(table)
 
 
 if __name__ == "__main__":
