@@ -621,6 +621,8 @@ class SupportMeasure(SourcedModel):
         ordering = ["-date", "id"]
         verbose_name = _("support measure")
         verbose_name_plural = _("support measures")
+        # The list's order (API and admin): a page is read from the index, not a sort of every row.
+        indexes = [models.Index(fields=["-date", "id"], name="supportmeasure_list_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(entrepreneur__isnull=False) | Q(enterprise__isnull=False),
@@ -699,7 +701,8 @@ class Financing(SourcedModel):
         ordering = ["-date", "id"]
         verbose_name = _("financing")
         verbose_name_plural = _("financing")
-        indexes = [models.Index(fields=["date"], name="financing_date")]
+        # The list's order, and date ranges: a page is read from the index, not a sort of a day's rows.
+        indexes = [models.Index(fields=["-date", "id"], name="financing_list_order")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="financing_amount_positive"),
             models.UniqueConstraint(

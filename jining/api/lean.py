@@ -18,13 +18,16 @@ and time inside a nested list) is refused when the plan is built, not rendered d
 """
 
 from functools import cache
+from operator import itemgetter
 
 import orjson
 from django.db.models import CharField, F, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast, JSONObject
 from django.urls import reverse
-from rest_framework import serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
 from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
 
 #: Serializer fields whose ``to_representation`` returns a column's value unchanged.
 VERBATIM = (
@@ -161,27 +164,47 @@ class LeanPlan:
     def renderer(self, request):
         """A function from a row to the serializer's dict, with absolute links for ``request``."""
         bases = {path: request.build_absolute_uri(path) for path in self.paths}
-        fields = self.fields
+        getters = [(name, getter(kind, field, extra, bases)) for name, kind, field, extra in self.fields]
 
         def render(row: dict) -> dict:
-            item = {}
-            for name, kind, field, extra in fields:
-                if kind == "verbatim":
-                    item[name] = row[extra]
-                elif kind == "value":
-                    value = row[extra]
-                    item[name] = None if value is None else field.to_representation(value)
-                elif kind == "url":
-                    item[name] = f"{bases[extra]}{row['id']}/"
-                elif kind == "brief":
-                    names, nested = extra
-                    item[name] = nested.render({sub: row[column] for sub, column in names.items()}, bases)
-                else:  # a nested list
-                    alias, nested = extra
-                    item[name] = [nested.render(data, bases) for data in orjson.loads(row[alias])]
-            return item
+            return {name: get(row) for name, get in getters}
 
         return render
+
+
+def getter(kind, field, extra, bases):
+    """A function that reads one field's representation from a row."""
+    if kind == "verbatim":
+        return itemgetter(extra)
+    if kind == "value":
+        convert = converter(field)
+        return lambda row: None if (value := row[extra]) is None else convert(value)
+    if kind == "url":
+        base = bases[extra]
+        return lambda row: f"{base}{row['id']}/"
+    if kind == "brief":
+        names, nested = extra
+        return lambda row: nested.render({sub: row[column] for sub, column in names.items()}, bases)
+    alias, nested = extra  # a nested list
+    return lambda row: [nested.render(data, bases) for data in orjson.loads(row[alias])]
+
+
+def converter(field):
+    """``field.to_representation``, or the same done faster for a date and time in ISO 8601 (DRF's
+    default format): in the field's time zone, ``Z`` for UTC."""
+    if isinstance(field, serializers.DateTimeField) and getattr(
+        field, "format", api_settings.DATETIME_FORMAT
+    ) in (ISO_8601, "iso-8601"):
+        zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
+
+        def iso(value):
+            if zone is None or isinstance(value, str) or not timezone.is_aware(value):
+                return field.to_representation(value)
+            text = value.astimezone(zone).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return iso
+    return field.to_representation
 
 
 def walk(nested: Nested):

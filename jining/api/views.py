@@ -82,8 +82,14 @@ class LeanViewSet(PartnerViewSet):
         filtered = self.filter_queryset(queryset)
         if not filtered.query.distinct:
             return filtered
+        if len(filtered.query.alias_map) <= 1:  # no join: DISTINCT (set by a filter) removes nothing
+            filtered = filtered.all()
+            filtered.query.distinct = False
+            return filtered
         ordering = filtered.query.order_by
-        matching = queryset.filter(pk__in=filtered.order_by().values("pk"))
+        ids = filtered.order_by().values("pk")
+        ids.query.distinct = False  # IN (…) is a semi-join: it has each row once anyway
+        matching = queryset.filter(pk__in=ids)
         return matching.order_by(*ordering) if ordering else matching
 
     def list(self, request, *args, **kwargs):
