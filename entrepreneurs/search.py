@@ -24,17 +24,38 @@ enterprises come as ``id = ANY(ARRAY(SELECT …))``, a list read once and looked
 (``id IN (SELECT …)`` or ``EXISTS (…)`` OR-ed with the other conditions would make PostgreSQL give up
 the indexes and read every row.)
 
-The work grows with the number of rows a term matches (a common surname, a common word in
-enterprise names); docs/performance.md has the figures.
+Collecting every match costs what the matches number: 77,000 people hold 张 at scale 100. So the
+partner API's list, in name order, reads a page's candidates only (:func:`bounded_ids`, given the
+page's :class:`Window` by ``EntrepreneurViewSet.search_window``): a short term without case splits
+into the names that start with it (a range of the name index, in the list's order: a surname) and
+its other matches, which come from a walk of the first :data:`WALK_ROWS` rows of the list when they
+are common (集, 市, 张家口 as a workplace) and from the indexes when they are not. The results and
+their order are unchanged (tests/entrepreneurs/test_search.py reads every page both ways). The
+admin's search, other orders of the list, and enterprise search still collect every match; the
+figures are in docs/performance.md.
 """
 
 import operator
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import reduce
 
 from django.db import connections
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    ExpressionWrapper,
+    F,
+    Func,
+    OrderBy,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import IContains
 from django.utils.text import smart_split, unescape_string_literal
 from rest_framework.filters import SearchFilter
 
@@ -179,10 +200,19 @@ def join_numbers(terms: list[str]) -> list[str]:
     return joined
 
 
-def search(queryset: QuerySet, terms: Iterable[str], condition: Callable[..., Q]) -> QuerySet:
+def search(
+    queryset: QuerySet,
+    terms: Iterable[str],
+    condition: Callable[..., Q],
+    *,
+    window: "Window | None" = None,
+    prefix: Callable[..., tuple[Q, Q]] | None = None,
+) -> QuerySet:
     """The rows of ``queryset`` that meet ``condition(term, vendor=…)`` for every one of ``terms``.
 
-    An empty term matches every row (as ``icontains ''`` does) and is left out.
+    An empty term matches every row (as ``icontains ''`` does) and is left out. Given the ``window``
+    of the page asked for, only that page's candidates are read (:func:`bounded_ids`); ``prefix(term)``
+    splits a term's condition into "the name starts with it" and the rest.
     """
     terms = [term for term in terms if term]
     if not terms:
@@ -191,6 +221,8 @@ def search(queryset: QuerySet, terms: Iterable[str], condition: Callable[..., Q]
     matching = reduce(operator.and_, (condition(term, vendor=vendor) for term in terms))
     if vendor != "postgresql":
         return queryset.filter(matching)
+    if window is not None and not queryset.query.distinct:
+        return queryset.filter(AnyOf(F("pk"), bounded_ids(queryset, terms, condition, window, prefix)))
     # The matching ids first, by the indexes alone; then the page in its order. Asked in one go
     # ("WHERE … ORDER BY name LIMIT 100"), PostgreSQL may walk the name index instead, testing every
     # row, when it overestimates how many rows match (it cannot tell how rare 张伟 is in a column).
@@ -198,28 +230,150 @@ def search(queryset: QuerySet, terms: Iterable[str], condition: Callable[..., Q]
     return queryset.filter(AnyOf(F("pk"), Subquery(ids)))
 
 
+#: A bounded search first walks this many rows of the list's order after the cursor, testing each
+#: (``LIKE``, a few microseconds a row); when they hold a page of matches, that is the page.
+WALK_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class Window:
+    """The page a search is read for: rows ``after`` the cursor, in ``order`` (whose first column is a
+    text column), at most ``limit``."""
+
+    after: Q
+    order: tuple
+    limit: int
+
+
+class Unindexed(Func):
+    """``(column || '')``: the column's value and order, but no index can serve an ORDER BY of it."""
+
+    template = "(%(expressions)s || '')"
+    arity = 1
+    output_field = CharField()
+
+
+def unindexed(order: tuple) -> tuple:
+    first, *rest = order
+    column = Unindexed(first.expression)
+    kept = OrderBy(
+        column, descending=first.descending, nulls_first=first.nulls_first, nulls_last=first.nulls_last
+    )
+    return (kept, *rest)
+
+
+def page_sql(queryset: QuerySet, tested: Q, indexed: Q, window: Window) -> tuple[str, list]:
+    """SQL for the ids of the first ``window.limit`` rows of ``queryset`` that match, after the cursor,
+    at a cost that does not grow with the matches where they are many:
+
+    * walk the first :data:`WALK_ROWS` rows of the list's order, testing ``tested`` on each; if that
+      gives a page, it is the page (a common term: 集, 市, or 张 where 张家口 is a common workplace);
+    * else (the matches are fewer than one in 40) collect the matches from the indexes (``indexed``,
+      the same condition in its indexed spelling) and sort them; PostgreSQL runs this part only then.
+    """
+    rows = queryset.filter(window.after)
+    hit = ExpressionWrapper(tested, output_field=BooleanField())
+    walk = rows.annotate(search_hit=hit).order_by(*window.order).values("pk", "search_hit")[:WALK_ROWS]
+    walk_sql, walk_params = walk.query.sql_with_params()
+    found = rows.filter(indexed).order_by(*unindexed(window.order)).values("pk")[: window.limit]
+    found_sql, found_params = found.query.sql_with_params()
+    limit = int(window.limit)
+    sql = (
+        f"WITH walk AS MATERIALIZED (SELECT w.pk FROM ({walk_sql}) w WHERE w.search_hit LIMIT {limit}) "
+        f"SELECT pk FROM walk UNION ALL "
+        f"SELECT f.pk FROM ({found_sql}) f WHERE (SELECT COUNT(*) FROM walk) < {limit}"
+    )
+    return sql, [*walk_params, *found_params]
+
+
+def bounded_ids(queryset, terms, condition, window: Window, prefix) -> RawSQL:
+    """The candidates for the page ``window`` of the search: at most two pages of ids, read in the
+    list's order (:func:`page_sql`), whatever the number of matches.
+
+    A short term without case (张, 李, 张伟) is split when ``prefix`` is given: the names that start
+    with it are read from the name index in the list's order (a range of it: the C collation keeps
+    them together), the other matches by :func:`page_sql`; the page's rows are among the first
+    ``limit`` of either part. That makes a common surname (李: every match is a name that starts with
+    it, all in one stretch of the list) a page of the index.
+    """
+    split = next((t for t in terms if prefix and len(t) <= SHORT_TERM and t.upper() == t.lower()), None)
+    if split is not None and not codepoint_order(queryset.db):
+        split = None
+    tested, indexed = Q(), Q()
+    for term in terms:
+        if term == split:
+            continue
+        tested &= condition(term, vendor="walk")
+        indexed &= condition(term, vendor="postgresql")
+    if split is None:
+        return RawSQL(*page_sql(queryset, tested, indexed, window))
+    starts, other_tested = prefix(split, vendor="walk")
+    _starts, other_indexed = prefix(split, vendor="postgresql")
+    names = queryset.filter(starts & tested).filter(window.after).order_by(*window.order).values("pk")
+    names_sql, names_params = names[: window.limit].query.sql_with_params()
+    others_sql, others_params = page_sql(queryset, other_tested & tested, other_indexed & indexed, window)
+    return RawSQL(f"({names_sql}) UNION ALL ({others_sql})", [*names_params, *others_params])
+
+
+def codepoint_order(alias: str) -> bool:
+    """Whether the database sorts text by code point (C, C.UTF-8, POSIX), so that the names starting
+    with a term form one range of the name index."""
+    if alias not in _COLLATIONS:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+            _COLLATIONS[alias] = cursor.fetchone()[0].split(".")[0] in ("C", "POSIX")
+    return _COLLATIONS[alias]
+
+
+_COLLATIONS: dict[str, bool] = {}
+
+
+def name_prefix(term: str, *, vendor: str) -> tuple[Q, Q]:
+    """``name`` contains ``term`` as (the name starts with it, it is in the name past the first
+    character): a range of the name index, and the grams of ``SUBSTR(name, 2)`` (migration 0013)."""
+    after = term[:-1] + chr(ord(term[-1]) + 1)
+    starts = Q(name__gte=term, name__lt=after)
+    inner = Func(F("name"), Value(2), function="SUBSTR", output_field=CharField())  # as indexed
+    if vendor == "postgresql":
+        return starts, Q(GramsContain(inner, Value(term)))
+    return starts, Q(IContains(inner, term))
+
+
 def entrepreneur_search(
-    queryset: QuerySet, terms: Iterable[str], *, for_staff: bool = False, personal: bool | None = None
+    queryset: QuerySet,
+    terms: Iterable[str],
+    *,
+    for_staff: bool = False,
+    personal: bool | None = None,
+    window: Window | None = None,
 ) -> QuerySet:
     """The entrepreneurs of ``queryset`` that match every one of ``terms`` in :data:`TEXT_FIELDS`.
 
     ``for_staff`` adds the names of founded enterprises to what a term may match, and whole ID-card
     and mobile numbers unless ``personal`` is false (staff without the personal-data permission:
-    jining/personal.py).
+    jining/personal.py). ``window``: the page the search is read for (see :func:`bounded_ids`).
     """
     by_personal_data = for_staff if personal is None else personal
     if by_personal_data:
         terms = join_numbers(list(terms))
 
-    def condition(term, *, vendor):
-        found = any_contains(TEXT_FIELDS, term, vendor=vendor)
+    def others(term, *, vendor):
+        found = Q()
         if for_staff:
             found |= founded(term, vendor=vendor)
         if by_personal_data:
             found |= same_person(term)
         return found
 
-    return search(queryset, terms, condition)
+    def condition(term, *, vendor):
+        return any_contains(TEXT_FIELDS, term, vendor=vendor) | others(term, vendor=vendor)
+
+    def prefix(term, *, vendor):
+        starts, inside = name_prefix(term, vendor=vendor)
+        columns = [field for field in TEXT_FIELDS if field != "name"]
+        return starts, inside | any_contains(columns, term, vendor=vendor) | others(term, vendor=vendor)
+
+    return search(queryset, terms, condition, window=window, prefix=prefix)
 
 
 def enterprise_search(queryset: QuerySet, terms: Iterable[str]) -> QuerySet:
@@ -241,4 +395,5 @@ class EntrepreneurSearchFilter(SearchFilter):
     def filter_queryset(self, request, queryset, view):
         if not self.get_search_fields(view, request):
             return queryset
-        return entrepreneur_search(queryset, self.get_search_terms(request))
+        window = view.search_window(request, queryset) if hasattr(view, "search_window") else None
+        return entrepreneur_search(queryset, self.get_search_terms(request), window=window)

@@ -2,10 +2,29 @@
 
 ``annotate(n=Count("a"), m=Count("b"))`` joins both relations and counts their product;
 ``SubqueryCount(qs)`` runs one scalar subquery per aggregate instead, on SQLite and PostgreSQL alike.
-The queryset passed in is filtered with ``OuterRef`` to the row being annotated.
+The queryset passed in is filtered with ``OuterRef`` to the row being annotated. And the planner's
+estimate of a queryset's rows (``planned_rows``), for choosing how to count or read it.
 """
 
-from django.db import models
+import json
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
+
+
+def planned_rows(queryset) -> int:
+    """The planner's estimate of the rows of ``queryset`` (``EXPLAIN (FORMAT JSON)``: planned, not
+    run; PostgreSQL)."""
+    try:
+        sql, params = queryset.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a condition that matches nothing (an empty id list): no row
+        return 0
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 class SubqueryCount(models.Subquery):

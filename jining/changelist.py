@@ -5,18 +5,18 @@ reading of a search's few ids once for the count and the page, and fixed-choice 
 never query the table for their choices (an "all values" filter reads the table to list them).
 """
 
-import json
 import re
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from jining.aggregates import planned_rows
 
 
 class Estimate(int):
@@ -71,18 +71,8 @@ class EstimatedCountPaginator(Paginator):
 
     @staticmethod
     def planned_rows(queryset) -> int:
-        """The planner's estimate of the rows of ``queryset`` (``EXPLAIN (FORMAT JSON)``: planned,
-        not run)."""
-        try:
-            sql, params = queryset.values("pk").query.sql_with_params()
-        except EmptyResultSet:  # a condition that matches nothing (an empty id list): no row
-            return 0
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        return int(plan[0]["Plan"]["Plan Rows"])
+        """The planner's estimate of the rows of ``queryset`` (planned, not run)."""
+        return planned_rows(queryset)
 
 
 def read_ids_if_few(queryset, found, *, up_to=1000):

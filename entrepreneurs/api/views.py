@@ -8,10 +8,11 @@ from rest_framework.settings import api_settings
 from entrepreneurs import filtersets
 from entrepreneurs.api import serializers
 from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup, SupportMeasure
-from entrepreneurs.search import TEXT_FIELDS, EntrepreneurSearchFilter
+from entrepreneurs.search import TEXT_FIELDS, EntrepreneurSearchFilter, Window
 from incubators.models import Residency
+from jining.api.filters import StrictOrderingFilter
 from jining.api.views import LeanViewSet
-from jining.pagination import KeysetPagination
+from jining.pagination import KeysetPagination, beyond
 
 
 class EntrepreneurViewSet(LeanViewSet):
@@ -46,6 +47,21 @@ class EntrepreneurViewSet(LeanViewSet):
         "created",
         "updated",
     ]
+
+    def search_window(self, request, queryset):
+        """The page a ``?search=`` of the list is read for (``entrepreneurs.search.Window``), when the
+        list is in the order of a text column: then a common term costs a page, not a sort of every
+        match. None otherwise (every match is collected and sorted)."""
+        if self.action != "list":
+            return None
+        ordering = StrictOrderingFilter().get_ordering(request, queryset, self)
+        keys, _annotated = self.paginator.keys(queryset.order_by(*ordering) if ordering else queryset)
+        if keys[0].name not in ("name", "name_romanised"):
+            return None
+        position, backwards = self.paginator.decode(request, keys)
+        after = beyond(keys, position, backwards) if position is not None else Q()
+        order = tuple(key.order(backwards) for key in keys)
+        return Window(after, order, self.paginator.get_page_size(request) + 1)
 
 
 class EnterpriseViewSet(LeanViewSet):

@@ -328,3 +328,41 @@ def test_enterprise_search_uses_the_indexes(enterprises):
         assert f"enterprise_{column}_trgm" in long_plan
     assert "entrepreneur_name_grams" in short_plan and "entrepreneur_name_trgm" in long_plan
     assert "Seq Scan" not in short_plan and "Seq Scan" not in long_plan
+
+
+PAGED_SEARCHES = ["张", "伟", "张伟", "集宁", "zhang", "北京 张", "张 北京", "乌兰察布市", "q", "无此人"]
+
+
+@pytest.mark.parametrize("walk_rows", [1, 3, 5000])
+@pytest.mark.parametrize("ordering", ["", "-name"])
+def test_a_search_read_page_by_page_lists_every_match_once_in_order(
+    people, partner_client, monkeypatch, walk_rows, ordering
+):
+    """The API reads only a page's candidates (entrepreneurs.search.bounded_ids): names starting with
+    a short term from the name index, the other matches by a short walk of the list or from the
+    indexes. Every page, forwards and back, is still exactly the matches in the list's order, for
+    walks that find a page (5000 rows), and walks that do not (1 and 3 rows: the indexes answer)."""
+    monkeypatch.setattr("entrepreneurs.search.WALK_ROWS", walk_rows)
+    for index in range(12):  # more matches than a page, with names that start with, or hold, 张
+        factories.EntrepreneurFactory(name=f"张{'伟' if index % 3 else '一'}{index}", prior_work_place="北京")
+        factories.EntrepreneurFactory(name=f"赵{index}张", hometown_city="乌兰察布市")
+    everyone = list(Entrepreneur.objects.all())
+    for text in PAGED_SEARCHES:
+        terms = search_smart_split(text)
+        wanted = sorted((p for p in everyone if matches(p, terms)), key=lambda p: (p.name, p.id))
+        if ordering:
+            wanted.reverse()  # -name, then -id (the cursor's tie-break follows the first column)
+        query = {"search": text, "page_size": 2, "ordering": ordering}
+        url, pages, listed = "/api/v1/entrepreneurs/", [], []
+        while url:
+            page = partner_client.get(url, query if not pages else None).json()
+            pages.append(page)
+            listed += [row["id"] for row in page["results"]]
+            url = page["next"]
+        assert listed == [p.id for p in wanted], (text, walk_rows, ordering)
+        back, url = [], pages[-1]["previous"]
+        while url:
+            page = partner_client.get(url).json()
+            back = [row["id"] for row in page["results"]] + back
+            url = page["previous"]
+        assert back + [row["id"] for row in pages[-1]["results"]] == listed, text
