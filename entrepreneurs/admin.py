@@ -8,7 +8,8 @@ import json
 
 from django import forms
 from django.contrib import admin
-from django.db.models import OuterRef, Q
+from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR
+from django.db.models import F, OuterRef, Q
 from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -24,7 +25,7 @@ from entrepreneurs.models import (
     SupportMeasure,
 )
 from entrepreneurs.resources import EnterpriseResource, EntrepreneurResource, FinancingResource
-from entrepreneurs.search import enterprise_search, entrepreneur_search, split_terms
+from entrepreneurs.search import COUNTING, Window, enterprise_search, entrepreneur_search, split_terms
 from entrepreneurs.services import entrepreneur_likely_duplicates
 from incubators.models import Residency
 from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
@@ -365,11 +366,37 @@ class EntrepreneurAdmin(MergeAdminMixin, SpreadsheetImportExportMixin, HistoryAd
     def get_search_results(self, request, queryset, search_term):
         """Text columns, founded enterprises' names, whole ID-card and mobile numbers (with the
         personal-data permission only); indexed, and without joins, so without duplicates (see
-        entrepreneurs/search.py)."""
-        found = entrepreneur_search(
-            queryset, split_terms(search_term), for_staff=True, personal=self.personal_data_shown(request)
-        )
-        return read_ids_if_few(queryset, found), False
+        entrepreneurs/search.py). On the changelist in name order only the page's candidates are
+        read (``search_window``); the count is taken of every match (``get_paginator``)."""
+        terms = split_terms(search_term)
+        personal = self.personal_data_shown(request)
+        found = entrepreneur_search(queryset, terms, for_staff=True, personal=personal)
+        window = self.search_window(request)
+        if window is None or not search_term.strip():
+            return read_ids_if_few(queryset, found), False
+        quick = entrepreneur_search(queryset, terms, personal=personal, window=COUNTING)
+        request.search_counted = (quick, found)
+        page = entrepreneur_search(queryset, terms, for_staff=True, personal=personal, window=window)
+        return read_ids_if_few(queryset, page), False
+
+    def search_window(self, request):
+        """The page a changelist search is read for: the first (page × 50) rows in name order. None for
+        another order (``?o=``), "show all", the autocomplete, or a page number that is not one."""
+        match = request.resolver_match
+        if match is None or not (match.url_name or "").endswith("_changelist"):
+            return None
+        if ORDER_VAR in request.GET or ALL_VAR in request.GET:
+            return None
+        try:
+            page = max(int(request.GET.get(PAGE_VAR, 1)), 1)
+        except ValueError:
+            return None
+        return Window(Q(), (F("name").asc(), F("id").asc()), page * self.list_per_page)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        paginator.counted = getattr(request, "search_counted", None)  # every match, not the page's
+        return paginator
 
     @admin.display(description=_("enterprises"))
     def enterprise_list(self, obj):

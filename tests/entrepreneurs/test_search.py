@@ -366,3 +366,33 @@ def test_a_search_read_page_by_page_lists_every_match_once_in_order(
             back = [row["id"] for row in page["results"]] + back
             url = page["previous"]
         assert back + [row["id"] for row in pages[-1]["results"]] == listed, text
+
+
+@pytest.mark.parametrize("walk_rows", [1, 5000])
+def test_an_admin_search_page_by_page_shows_every_match_and_counts_them_all(
+    people, staff_client, monkeypatch, walk_rows
+):
+    """The changelist reads only a page's candidates too (EntrepreneurAdmin.search_window), and still
+    counts every match (EstimatedCountPaginator.counted)."""
+    monkeypatch.setattr("entrepreneurs.search.WALK_ROWS", walk_rows)
+    monkeypatch.setattr(EntrepreneurAdmin, "list_per_page", 2)
+    for index in range(5):
+        factories.EntrepreneurFactory(name=f"张{index}", prior_work_place="北京")
+    everyone = list(Entrepreneur.objects.all())
+    url = reverse("admin:entrepreneurs_entrepreneur_changelist")
+    for text in ("张", "张伟", "北京 张", "鑫盛"):
+        terms = split_terms(text)
+        wanted = sorted(
+            (p for p in everyone if matches(p, terms, for_staff=True)), key=lambda p: (p.name, p.id)
+        )
+        listed, page = [], 1
+        while True:
+            response = staff_client.get(url, {"q": text, "p": page})
+            assert response.status_code == 200
+            cl = response.context["cl"]
+            assert cl.result_count == len(wanted), text
+            listed += [person.id for person in cl.result_list]
+            if page >= cl.paginator.num_pages:
+                break
+            page += 1
+        assert listed == [p.id for p in wanted], text
