@@ -500,7 +500,9 @@ def report(rows, admin, http, context) -> str:
         f"{context['connections']} connections, {context['rounds']} rounds of {context['seconds']:g} s "
         "per endpoint of ours, raw (the raw baseline behind the same middleware) and floor (the raw "
         f"baseline called by a bare WSGI function: SQL + orjson), load by {http.get('tool', '–')}, on the "
-        "same machine; medians of the rounds. Load: the 1-minute load average before and after.",
+        "same machine; medians of the rounds. Load: the 1-minute load average before and after (in "
+        f"process, and over HTTP, where the benchmark itself loads both cores); the run counts as quiet if "
+        f"it stayed at or below {QUIET_LOAD} in process.",
         "",
         "| endpoint | SQL | ms (best) | raw ms | ratio (≤ 3) | req/s | raw req/s | floor req/s "
         "| of raw (≥ 0.35) | of floor | p50 ms | p99 ms | errors | load |",
@@ -540,7 +542,7 @@ def report(rows, admin, http, context) -> str:
         lines += [
             "",
             f"**Not a quiet machine**: the load average reached {context['max_load']:.2f} (above "
-            f"{QUIET_LOAD}) during the run"
+            f"{QUIET_LOAD}) during the in-process figures"
             + (": written anyway (`--force-write`)." if context["forced"] else "."),
         ]
     return "\n".join(lines)
@@ -628,7 +630,10 @@ def main():
         "rounds": args.rounds,
         "min_time": args.min_time,
     }
-    loads = [value for row in rows + admin for key in ("load", "http_load") for value in row.get(key, ())]
+    # Quiet means nothing else ran: the load before and during the in-process figures (one thread of
+    # ours). Over HTTP the benchmark itself loads every core (gunicorn, wrk, the database), so those
+    # loads are reported beside each figure but not held against the machine.
+    loads = [value for row in rows + admin for value in row.get("load", ())]
     context["max_load"] = max(loads)
     context["busy"] = context["max_load"] > QUIET_LOAD
     context["forced"] = args.force_write
@@ -639,7 +644,7 @@ def main():
     if context["busy"] and not args.force_write:
         print(
             f"Not written to docs/performance.md: the load average reached {context['max_load']:.2f} "
-            f"(above {QUIET_LOAD}); run again on a quiet machine, or pass --force-write.",
+            f"in process (above {QUIET_LOAD}); run again on a quiet machine, or pass --force-write.",
             file=sys.stderr,
         )
         sys.exit(1)
