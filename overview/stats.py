@@ -23,6 +23,7 @@ import logging
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
@@ -333,33 +334,44 @@ def stats_refresh(*, trigger="", current=_UNREAD):
     return snapshot
 
 
-def current_stats(*, figures=None):
+def current_stats(*, figures=None, rows=None, dashboard=True):
     """What StatsSerializer renders, read from the snapshot and never computed (2 queries): the
     reported ``figures`` (all, or the given queryset, with their briefs joined), each with ``tracked``
     and ``tracked_basis``; ``tracked_totals``; ``computed_at``; ``stale``; and the ``dashboard``
-    series as stored (None until a computation stores them).
+    series as stored (None until a computation stores them, or when ``dashboard`` is false: then
+    the series are not read at all).
+
+    ``rows`` instead of ``figures``: a ``values()`` queryset of figures (with ``id``, ``measure``
+    and ``scope``), whose dicts get ``tracked`` and ``tracked_basis`` as keys (the API's lean path).
 
     ``stale`` is true when records changed since the computation, or a figure is newer than it
     (``tracked`` null). Before the first computation every ``tracked`` is null, the totals are 0,
     ``computed_at`` is ``NEVER_COMPUTED`` and ``stale`` is true.
     """
-    queryset = ReportedFigure.objects.all() if figures is None else figures
-    snapshot = StatsSnapshot.objects.filter(pk=StatsSnapshot.SINGLE_ROW).first()
-    rows = list(queryset.select_related("incubator", "event_series", "event", "source"))
+    snapshots = StatsSnapshot.objects.filter(pk=StatsSnapshot.SINGLE_ROW)
+    snapshot = (snapshots if dashboard else snapshots.defer("dashboard")).first()
     stored = snapshot.tracked if snapshot else {}
-    for figure in rows:
-        figure.tracked = _decode(stored.get(str(figure.pk)))
-        figure.tracked_basis = tracked_basis(figure)
+    if rows is not None:
+        figures = list(rows)
+        for row in figures:
+            row["tracked"] = _decode(stored.get(str(row["id"])))
+            row["tracked_basis"] = tracked_basis(SimpleNamespace(measure=row["measure"], scope=row["scope"]))
+        ids = [str(row["id"]) for row in figures]
+    else:
+        queryset = ReportedFigure.objects.all() if figures is None else figures
+        figures = list(queryset.select_related("incubator", "event_series", "event", "source"))
+        for figure in figures:
+            figure.tracked = _decode(stored.get(str(figure.pk)))
+            figure.tracked_basis = tracked_basis(figure)
+        ids = [str(figure.pk) for figure in figures]
     if snapshot is None:
         totals = dict.fromkeys(TOTALS, 0)
     else:
         totals = {name: _decode(value) for name, value in snapshot.tracked_totals.items()}
     return {
-        "figures": rows,
+        "figures": figures,
         "tracked_totals": totals,
         "computed_at": snapshot.computed_at if snapshot else NEVER_COMPUTED,
-        "stale": snapshot is None
-        or snapshot.stale_since is not None
-        or any(str(figure.pk) not in stored for figure in rows),
-        "dashboard": snapshot.dashboard if snapshot else None,
+        "stale": snapshot is None or snapshot.stale_since is not None or any(pk not in stored for pk in ids),
+        "dashboard": snapshot.dashboard if snapshot and dashboard else None,
     }

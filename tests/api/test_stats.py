@@ -230,3 +230,26 @@ def test_stats_over_the_article_data(db, partner_client):
     assert aichuang["tracked"] == "0.00"  # the article names no individual financing
     assert rows["ulanqab-migrant-workers"]["tracked"] is None
     assert Decimal(rows["jnq-entities-settled"]["tracked"]) == Residency.objects.count()
+
+
+def test_the_lean_figures_are_what_the_serializer_gives(db, partner_client):
+    """The view reads the figures by the lean path; the result is StatsSerializer's, field for field,
+    over the article's figures (with and without an incubator, event or series; tracked or null)."""
+    import json
+
+    from django.core.management import call_command
+    from rest_framework.test import APIRequestFactory
+
+    from overview.api.serializers import StatsSerializer
+    from overview.stats import current_stats
+
+    call_command("loaddata", "article", verbosity=0)
+    served = stats(partner_client)
+    request = APIRequestFactory().get("/api/v1/stats/")
+    expected = json.loads(
+        json.dumps(StatsSerializer(current_stats(), context={"request": request}).data, default=str)
+    )
+    assert served == expected
+    figures = served["figures"]
+    assert any(row["incubator"] is None for row in figures) and any(row["incubator"] for row in figures)
+    assert any(row["tracked"] is None for row in figures) and any(row["tracked"] for row in figures)
