@@ -376,8 +376,8 @@ class EntrepreneurAdmin(MergeAdminMixin, SpreadsheetImportExportMixin, HistoryAd
             return read_ids_if_few(queryset, found), False
         quick = entrepreneur_search(queryset, terms, personal=personal, window=COUNTING)
         request.search_counted = (quick, found)
-        page = entrepreneur_search(queryset, terms, for_staff=True, personal=personal, window=window)
-        return read_ids_if_few(queryset, page), False
+        # The page's candidates are read inside the page's own query (an InitPlan: once, then by id).
+        return entrepreneur_search(queryset, terms, for_staff=True, personal=personal, window=window), False
 
     def search_window(self, request):
         """The page a changelist search is read for: the first (page × 50) rows in name order. None for

@@ -66,17 +66,30 @@ class EstimatedCountPaginator(Paginator):
     def search_count(self, quick, full):
         # The planner's estimates of text conditions can be far off (张伟: 13,915 for 465), so count
         # first, and estimate only what is more than the cap.
+        # One statement: ``full`` is counted only when ``quick`` is at most the cap (PostgreSQL runs
+        # a subquery in a CASE branch only when the branch is taken).
         if connection.vendor != "postgresql":
             return full.count()
-        counted = self.capped_count(quick)
-        if counted > self.estimate_from:
-            return Estimate(max(counted, self.planned_rows(quick.order_by())))
-        counted = self.capped_count(full)
-        return counted if counted <= self.estimate_from else Estimate(counted)
+        quick_sql, quick_params = self.capped(quick).query.sql_with_params()
+        full_sql, full_params = self.capped(full).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT quick.n, CASE WHEN quick.n <= %s THEN (SELECT COUNT(*) FROM ({full_sql}) f) END "
+                f"FROM (SELECT COUNT(*) AS n FROM ({quick_sql}) q) quick",
+                [self.estimate_from, *full_params, *quick_params],
+            )
+            quick_count, full_count = cursor.fetchone()
+        if full_count is None:
+            return Estimate(max(quick_count, self.planned_rows(quick.order_by())))
+        return full_count if full_count <= self.estimate_from else Estimate(full_count)
+
+    def capped(self, rows):
+        """The ids of ``rows``, at most ``estimate_from + 1`` of them."""
+        return rows.order_by().values("pk")[: self.estimate_from + 1]
 
     def capped_count(self, rows) -> int:
         """The rows of ``rows``, counted up to ``estimate_from + 1``."""
-        return rows.order_by().values("pk")[: self.estimate_from + 1].count()
+        return self.capped(rows).count()
 
     def table_count(self, model):
         table = connection.ops.quote_name(model._meta.db_table)

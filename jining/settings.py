@@ -79,10 +79,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Staff sessions (in the database: any number of app servers share them) end after
-# DJANGO_SESSION_COOKIE_AGE seconds without a request, and when the browser closes.
+# DJANGO_SESSION_COOKIE_AGE seconds without a request, and when the browser closes. The expiry moves
+# forward at most once per SESSION_REFRESH_SECONDS, not with a write on every page (jining/sessions.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.int("DJANGO_SESSION_REFRESH_SECONDS", default=60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login lockout (django-axes): DJANGO_AXES_FAILURE_LIMIT wrong passwords for one username from one
@@ -161,7 +163,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "jining.sessions.IdleSessionMiddleware",  # Django's SessionMiddleware with an idle timeout
     "jining.language.StaffLanguageMiddleware",  # Chinese unless the user switched (jining/language.py)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -396,3 +396,25 @@ def test_an_admin_search_page_by_page_shows_every_match_and_counts_them_all(
                 break
             page += 1
         assert listed == [p.id for p in wanted], text
+
+
+@pytest.mark.parametrize("text", ["张", "张伟", "zzj"])
+def test_an_admin_search_runs_at_most_six_statements(people, staff_client, text):
+    """Session, user, the special groups' names, the counts (on PostgreSQL one statement; an
+    estimate above 10,000 text matches adds the planner's), and the page with its candidates
+    read inside it; the session is not written on every page (jining/sessions.py)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.entrepreneurs.test_admin import CONTROL
+
+    url = reverse("admin:entrepreneurs_entrepreneur_changelist")
+    staff_client.get(url, {"q": text})
+    with CaptureQueriesContext(connection) as captured:
+        response = staff_client.get(url, {"q": text})
+    assert response.status_code == 200
+    statements = [q["sql"] for q in captured.captured_queries if not q["sql"].upper().startswith(CONTROL)]
+    assert len(statements) <= 6, statements
+    counts = [sql for sql in statements if sql.startswith(("SELECT COUNT(", "SELECT quick.n"))]
+    assert len(counts) == 1, counts  # quick and full counted in one statement (SQLite: the full count)
+    wanted = [p for p in Entrepreneur.objects.all() if matches(p, split_terms(text), for_staff=True)]
+    assert response.context["cl"].result_count == len(wanted)

@@ -62,6 +62,7 @@ names = ["DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INC
          "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SECURE_PROXY_SSL_HEADER",
          "SECURE_CONTENT_TYPE_NOSNIFF", "X_FRAME_OPTIONS", "SECURE_REFERRER_POLICY", "SESSION_COOKIE_AGE",
          "SESSION_SAVE_EVERY_REQUEST", "SESSION_EXPIRE_AT_BROWSER_CLOSE", "SESSION_ENGINE",
+         "SESSION_REFRESH_SECONDS", "MIDDLEWARE",
          "AXES_FAILURE_LIMIT", "AXES_LOCKOUT_PARAMETERS", "AXES_RESET_ON_SUCCESS", "AUTHENTICATION_BACKENDS",
          "SILENCED_SYSTEM_CHECKS"]
 out = {name: getattr(s, name) for name in names}
@@ -86,7 +87,10 @@ def test_production_settings_are_secure_by_default():
     assert produced["X_FRAME_OPTIONS"] == "DENY"
     assert produced["SECURE_REFERRER_POLICY"] == "same-origin"
     assert produced["SESSION_COOKIE_AGE"] == 30 * 60
-    assert produced["SESSION_SAVE_EVERY_REQUEST"] is True
+    assert produced["SESSION_SAVE_EVERY_REQUEST"] is False  # IdleSessionMiddleware refreshes instead
+    assert produced["SESSION_REFRESH_SECONDS"] == 60
+    assert "jining.sessions.IdleSessionMiddleware" in produced["MIDDLEWARE"]
+    assert "django.contrib.sessions.middleware.SessionMiddleware" not in produced["MIDDLEWARE"]
     assert produced["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is True
     assert produced["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert produced["AXES_FAILURE_LIMIT"] == 5
@@ -286,10 +290,15 @@ def test_api_token_authentication_is_not_affected_by_a_lockout(client, lin):
 # --- sessions ------------------------------------------------------------------------------------
 
 
-def test_session_expires_after_inactivity_and_slides_with_activity(client, lin):
+def test_session_expires_after_inactivity_and_slides_with_activity(client, lin, monkeypatch):
+    from jining import sessions
+
     assert admin_login(client, "lin", PASSWORD).status_code == 302
     session = Session.objects.get()
-    # Each request pushes the expiry SESSION_COOKIE_AGE ahead (sliding).
+    # A request pushes the expiry SESSION_COOKIE_AGE ahead (sliding) once the last push is
+    # SESSION_REFRESH_SECONDS old (tests/jining/test_sessions.py: not within the interval).
+    later = sessions.now() + settings.SESSION_REFRESH_SECONDS
+    monkeypatch.setattr(sessions, "now", lambda: later)
     Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
     assert client.get("/admin/").status_code == 200
     session.refresh_from_db()
