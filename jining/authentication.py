@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from jining.models import ApiToken, User
+from jining.prepared import Prepared
 from jining.services import PARTNER_GROUP, token_hash, token_refusal
 
 
@@ -35,6 +36,44 @@ def permissions_of_token_user() -> RawSQL:
         f"WHERE ug.user_id = {token}.user_id)) perms"
     )
     return RawSQL(sql, [])
+
+
+TOKEN_FIELDS = [field.attname for field in ApiToken._meta.concrete_fields]
+USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+
+
+def _token_row(key_hash: str):
+    """The token with that hash: its columns, its user's, the user's permissions and whether the user
+    is in the partners group (one query)."""
+    return (
+        ApiToken.objects.annotate(
+            user_permissions=permissions_of_token_user(),
+            user_is_partner=Exists(
+                User.groups.through.objects.filter(user=OuterRef("user_id"), group__name=PARTNER_GROUP)
+            ),
+        )
+        .filter(key_hash=key_hash)
+        .values_list(
+            *TOKEN_FIELDS, *(f"user__{name}" for name in USER_FIELDS), "user_permissions", "user_is_partner"
+        )
+    )
+
+
+#: Compiled once per connection (jining/prepared.py); the placeholder is not a possible hash.
+_TOKEN_LOOKUP = Prepared(_token_row, placeholder="(token hash)")
+
+
+def token_lookup(key_hash: str, *, using: str = DEFAULT_DB_ALIAS) -> ApiToken | None:
+    """The ApiToken whose key has that hash, with its ``user``, and ``user_permissions`` (``"app.codename,…"``
+    or None) and ``user_is_partner`` read in the same query; None if there is none."""
+    rows = _TOKEN_LOOKUP.rows(key_hash, using=using, limit=1)
+    if not rows:
+        return None
+    row, tokens = rows[0], len(TOKEN_FIELDS)
+    token = ApiToken.from_db(using, TOKEN_FIELDS, row[:tokens])
+    token.user = User.from_db(using, USER_FIELDS, row[tokens : tokens + len(USER_FIELDS)])
+    token.user_permissions, token.user_is_partner = row[-2:]
+    return token
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -60,21 +99,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         return self.authenticate_credentials(parts[1])
 
     def authenticate_credentials(self, key):
-        token = None
-        if key.isascii():
-            token = (
-                ApiToken.objects.select_related("user")
-                .annotate(
-                    user_permissions=permissions_of_token_user(),
-                    user_is_partner=Exists(
-                        User.groups.through.objects.filter(
-                            user=OuterRef("user_id"), group__name=PARTNER_GROUP
-                        )
-                    ),
-                )
-                .filter(key_hash=token_hash(key))
-                .first()
-            )
+        token = token_lookup(token_hash(key)) if key.isascii() else None
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."), code="token_invalid")
         if not token.enabled:
