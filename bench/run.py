@@ -299,6 +299,39 @@ def stale_stats_read(key, args) -> dict:
     }
 
 
+def jobs_rows_per_s(args) -> dict:
+    """Import and export rows per second, in process: the entrepreneurs' import of ``--import-rows``
+    people (validate with one bad row, validate, write; bench/imports.py, in a transaction rolled
+    back) and the export of ``--export-rows`` entrepreneurs to CSV and .xlsx (the export job's
+    writer, jining.importing.streaming)."""
+    import tempfile
+
+    from bench import export as export_bench
+    from bench import imports as import_bench
+    from entrepreneurs.resources import EntrepreneurResource
+    from jining.importing.streaming import write_export
+
+    before = load_average()
+    figures = {"import": import_bench.run(args.import_rows)}
+    queryset = export_bench.export_queryset()
+    total = queryset.count()
+    if total > args.export_rows:
+        cutoff = queryset.order_by("pk").values_list("pk", flat=True)[args.export_rows - 1]
+        queryset = queryset.filter(pk__lte=cutoff)
+    figures["export"] = []
+    for file_format in ("csv", "xlsx"):
+        with tempfile.TemporaryFile() as stream:
+            started = time.perf_counter()
+            rows = write_export(EntrepreneurResource(), queryset, file_format, stream)
+            seconds = time.perf_counter() - started
+        figures["export"].append({"format": file_format, "rows": rows, "rows_per_s": round(rows / seconds)})
+        print(f"  export {file_format}: {rows:,} rows, {rows / seconds:,.0f} rows/s", file=sys.stderr)
+    for phase in figures["import"]:
+        print(f"  import {phase['phase']}: {phase['rows_per_s']:,} rows/s", file=sys.stderr)
+    figures["load"] = (before, load_average())
+    return figures
+
+
 # --- HTTP ---
 
 
@@ -529,6 +562,18 @@ def report(rows, admin, http, context) -> str:
         f"from every record with the dashboard's series (`manage.py refresh_stats`) took "
         f"{context['stats_seconds']:.1f} s.",
     ]
+    jobs = context.get("jobs")
+    if jobs:
+        imported = ", ".join(f"{phase['phase']} {phase['rows_per_s']:,}" for phase in jobs["import"])
+        exported = ", ".join(
+            f"{e['format']} {e['rows_per_s']:,} ({e['rows']:,} rows)" for e in jobs["export"]
+        )
+        lines += [
+            "",
+            f"Import (the entrepreneurs' template, {context['import_rows']:,} people, in process, rolled "
+            f"back): {imported} rows/s. Export (the export job's writer, in process): {exported} rows/s. "
+            f"Load {load_range(jobs)}.",
+        ]
     soak = http.get("soak")
     if soak:
         lines += [
@@ -574,6 +619,8 @@ def main():
     parser.add_argument("--pairs", type=int, default=7, help="Alternated in-process rounds (ours, raw).")
     parser.add_argument("--rounds", type=int, default=2, help="Alternated HTTP rounds (ours, raw, floor).")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one).")
+    parser.add_argument("--import-rows", type=int, default=5000, help="People in the import measured.")
+    parser.add_argument("--export-rows", type=int, default=50_000, help="Entrepreneurs exported (at most).")
     parser.add_argument(
         "--force-write",
         action="store_true",
@@ -599,6 +646,8 @@ def main():
     in_process(rows, key, args)
     rows.append(stale_stats_read(key, args))
     admin = admin_pages(args)
+    print("Import and export:", file=sys.stderr)
+    jobs = jobs_rows_per_s(args)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SHOW server_version")
@@ -629,14 +678,16 @@ def main():
         "pairs": args.pairs,
         "rounds": args.rounds,
         "min_time": args.min_time,
+        "import_rows": args.import_rows,
     }
     # Quiet means nothing else ran: the load before and during the in-process figures (one thread of
     # ours). Over HTTP the benchmark itself loads every core (gunicorn, wrk, the database), so those
     # loads are reported beside each figure but not held against the machine.
-    loads = [value for row in rows + admin for value in row.get("load", ())]
+    loads = [value for row in [*rows, *admin, jobs] for value in row.get("load", ())]
     context["max_load"] = max(loads)
     context["busy"] = context["max_load"] > QUIET_LOAD
     context["forced"] = args.force_write
+    context["jobs"] = jobs
     table = report(rows, admin, http, context)
     print(table)
     if args.no_write:
