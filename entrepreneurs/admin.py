@@ -16,10 +16,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from entrepreneurs.models import (
+    Employment,
     Enterprise,
     EnterpriseFigure,
     Entrepreneur,
     Financing,
+    OperatingStatus,
     Product,
     SpecialGroup,
     SupportMeasure,
@@ -408,6 +410,12 @@ class EntrepreneurAdmin(MergeAdminMixin, SpreadsheetImportExportMixin, HistoryAd
         return obj.event_count
 
 
+class OperatingStatusInline(admin.TabularInline):
+    model = OperatingStatus
+    fields = ("observed_on", "status", "method", "note")
+    extra = 0
+
+
 class ProductInline(admin.TabularInline):
     model = Product
     fields = ("name", "name_en", "stage")
@@ -482,6 +490,7 @@ class EnterpriseAdmin(MergeAdminMixin, SpreadsheetImportExportMixin, HistoryAdmi
         FinancingInline,
         EnterpriseSupportInline,
         EnterpriseResidencyInline,
+        OperatingStatusInline,
     )
     fieldsets = (
         (
@@ -638,3 +647,49 @@ class FinancingAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
     @admin.display(description=_("amount (yuan)"), ordering="amount")
     def amount_display(self, obj):
         return format_number(obj.amount)
+
+
+@admin.register(OperatingStatus)
+class OperatingStatusAdmin(SpreadsheetExportMixin, HistoryAdmin):
+    list_display = ("enterprise", "observed_on", "status", "method", "note")
+    list_filter = ("status", "method")
+    search_fields = ("enterprise__name", "note")
+    date_hierarchy = "observed_on"
+    list_select_related = ("enterprise",)
+    autocomplete_fields = ("enterprise", "source")
+    readonly_fields = ("created", "updated")
+    fieldsets = (
+        (None, {"fields": ("enterprise", "observed_on", "status", "method", "note")}),
+        PROVENANCE_FIELDSET,
+        RECORD_FIELDSET,
+    )
+
+
+class CountedTwiceFilter(admin.SimpleListFilter):
+    """Roster rows of a person counted twice (the same ID card on another roster at the same time, or
+    founder of another enterprise)."""
+
+    title = _("counted twice")
+    parameter_name = "counted_twice"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("on two rosters at once, or founder elsewhere")),)
+
+    def queryset(self, request, queryset):
+        return queryset.counted_twice() if self.value() == "yes" else queryset
+
+
+@admin.register(Employment)
+class EmploymentAdmin(SpreadsheetExportMixin, HistoryAdmin):
+    list_display = ("name", "id_card_number", "enterprise", "start_date", "end_date", "social_insurance")
+    list_filter = (CountedTwiceFilter, "social_insurance")
+    search_fields = ("name", "enterprise__name", "=id_card_number")
+    list_select_related = ("enterprise",)
+    autocomplete_fields = ("enterprise", "entrepreneur")
+    readonly_fields = ("created", "updated")
+    fieldsets = (
+        (None, {"fields": ("enterprise", "name", "id_card_number", "entrepreneur")}),
+        (_("Period"), {"fields": ("start_date", "end_date")}),
+        (_("About the job"), {"fields": ("disabled", "social_insurance")}),
+        RECORD_FIELDSET,
+    )

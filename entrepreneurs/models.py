@@ -7,7 +7,8 @@ partners only ever see fields that an API serializer lists on purpose.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -712,3 +713,121 @@ class Financing(SourcedModel):
 
     def __str__(self):
         return f"{self.enterprise} · {self.get_kind_display()} · {self.amount:,} 元"
+
+
+class OperatingStatus(SourcedModel):
+    """What an enterprise was seen doing on a day (正常经营, 停业, 注销), and how it was seen: dated
+    observations, never one field overwritten. The status holds from ``observed_on`` until the next
+    observation."""
+
+    class Status(models.TextChoices):
+        NORMAL = "normal", _("operating normally (正常经营)")
+        SUSPENDED = "suspended", _("suspended (停业)")
+        DEREGISTERED = "deregistered", _("deregistered (注销)")
+
+    class Method(models.TextChoices):
+        VISIT = "visit", _("visit (走访)")
+        TAX = "tax", _("tax record (纳税记录)")
+        REGISTRY = "registry", _("business registry (登记信息)")
+        REPORT = "report", _("reported by the enterprise (自报)")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="statuses"
+    )
+    observed_on = models.DateField(_("observed on"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    method = models.CharField(_("observed by"), max_length=10, choices=Method.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["enterprise", "-observed_on", "id"]
+        verbose_name = _("operating status")
+        verbose_name_plural = _("operating statuses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "observed_on", "method"], name="operatingstatus_unique_observation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise}: {self.get_status_display()} ({self.observed_on})"
+
+
+class EmploymentQuerySet(models.QuerySet):
+    def counted_twice(self):
+        """Roster rows whose person (the same ID card) is on another roster row over an overlapping
+        period, or founded another enterprise: one person counts once at a time."""
+        outer_end, outer_start = OuterRef("end_date"), OuterRef("start_date")
+        overlapping = (
+            Employment.objects.filter(id_card_number=OuterRef("id_card_number"))
+            .exclude(pk=OuterRef("pk"))
+            .filter(Q(IsNull(outer_end, True)) | Q(start_date__lte=outer_end))
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=outer_start))
+        )
+        founder_elsewhere = Enterprise.founders.through.objects.filter(
+            entrepreneur__id_card_number=OuterRef("id_card_number")
+        ).exclude(enterprise=OuterRef("enterprise"))
+        return self.exclude(id_card_number="").filter(Exists(overlapping) | Exists(founder_elsewhere))
+
+
+class Employment(TimeStampedModel):
+    """A person on an enterprise's employee roster (带动就业花名册) for a period: the jobs a base's
+    residents create. The ID-card number is personal data, masked without the permission; it is what
+    tells that two rows are the same person."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="employments"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    id_card_number = models.CharField(
+        _("ID-card number"), max_length=18, blank=True, validators=[validate_id_card]
+    )
+    entrepreneur = models.ForeignKey(
+        Entrepreneur,
+        verbose_name=_("returnee entrepreneur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employments",
+        help_text=_("When the employee is a returnee in the system."),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    disabled = models.BooleanField(_("person with a disability"), default=False)
+    social_insurance = models.BooleanField(_("social insurance enrolled"), default=False)
+
+    PERSONAL_DATA = PersonalData(
+        masked={"id_card_number": mask_id_card}, hidden=("disabled",), searched=("id_card_number",)
+    )
+
+    objects = EmploymentQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["enterprise", "start_date", "id"]
+        verbose_name = _("employee")
+        verbose_name_plural = _("employee roster")
+        indexes = [models.Index(fields=["id_card_number"], name="employment_id_card")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="employment_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "id_card_number", "start_date"],
+                condition=~Q(id_card_number=""),
+                name="employment_unique_person_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} @ {self.enterprise}"
+
+    def clean(self):
+        if self.id_card_number:
+            self.id_card_number = normalize_id_card(self.id_card_number)
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})

@@ -4,7 +4,18 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incubators.models import Designation, Facility, Incubator, Residency, Service
+from incubators.models import (
+    Capacity,
+    Designation,
+    Facility,
+    Incubator,
+    Mentor,
+    MentoringSession,
+    Residency,
+    RuleSet,
+    Service,
+    Threshold,
+)
 from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
 from jining.history import HistoryAdmin
 from jining.importing.admin import SpreadsheetExportMixin
@@ -142,8 +153,21 @@ class DesignationAdmin(SpreadsheetExportMixin, HistoryAdmin):
 
 @admin.register(Residency)
 class ResidencyAdmin(SpreadsheetExportMixin, HistoryAdmin):
-    list_display = ("resident", "incubator", "start_date", "end_date", "unit", "is_current")
-    list_filter = (CurrentResidencyFilter, ("incubator", admin.RelatedOnlyFieldListFilter), "start_precision")
+    list_display = (
+        "resident",
+        "incubator",
+        "start_date",
+        "agreement_end",
+        "end_date",
+        "exit_kind",
+        "is_current",
+    )
+    list_filter = (
+        CurrentResidencyFilter,
+        ("incubator", admin.RelatedOnlyFieldListFilter),
+        "exit_kind",
+        "start_precision",
+    )
     search_fields = (
         "enterprise__name",
         "enterprise__short_name",
@@ -156,8 +180,11 @@ class ResidencyAdmin(SpreadsheetExportMixin, HistoryAdmin):
     autocomplete_fields = ("incubator", "enterprise", "entrepreneur", "source")
     readonly_fields = ("created", "updated")
     fieldsets = (
-        (None, {"fields": ("incubator", "enterprise", "entrepreneur", "unit")}),
-        (_("Period"), {"fields": ("start_date", "start_precision", "end_date")}),
+        (None, {"fields": ("incubator", "enterprise", "entrepreneur", "unit", "workstations", "area_m2")}),
+        (
+            _("Period"),
+            {"fields": ("start_date", "start_precision", "agreement_end", "end_date", "exit_kind")},
+        ),
         PROVENANCE_FIELDSET,
         RECORD_FIELDSET,
     )
@@ -169,3 +196,82 @@ class ResidencyAdmin(SpreadsheetExportMixin, HistoryAdmin):
     @admin.display(description=_("current"), boolean=True)
     def is_current(self, obj):
         return obj.end_date is None or obj.end_date >= timezone.localdate()
+
+
+@admin.register(Capacity)
+class CapacityAdmin(SpreadsheetExportMixin, HistoryAdmin):
+    list_display = ("incubator", "as_of", "workstations", "area_m2")
+    list_filter = (("incubator", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("incubator__name",)
+    list_select_related = ("incubator",)
+    autocomplete_fields = ("incubator", "source")
+    readonly_fields = ("created", "updated")
+    fieldsets = (
+        (None, {"fields": ("incubator", "as_of", "workstations", "area_m2")}),
+        PROVENANCE_FIELDSET,
+        RECORD_FIELDSET,
+    )
+
+
+class MentoringSessionInline(admin.TabularInline):
+    model = MentoringSession
+    fields = ("date", "enterprise", "entrepreneur", "topic")
+    autocomplete_fields = ("enterprise", "entrepreneur")
+    extra = 0
+
+
+@admin.register(Mentor)
+class MentorAdmin(SpreadsheetExportMixin, HistoryAdmin):
+    list_display = ("name", "incubator", "field", "organisation", "start_date", "end_date")
+    list_filter = (("incubator", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("name", "field", "organisation", "incubator__name")
+    list_select_related = ("incubator",)
+    autocomplete_fields = ("incubator",)
+    readonly_fields = ("created", "updated")
+    fields = ("incubator", "name", "field", "organisation", "start_date", "end_date", "created", "updated")
+    inlines = [MentoringSessionInline]
+
+
+@admin.register(MentoringSession)
+class MentoringSessionAdmin(SpreadsheetExportMixin, HistoryAdmin):
+    list_display = ("date", "mentor", "enterprise", "entrepreneur", "topic")
+    list_filter = (("mentor__incubator", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("mentor__name", "enterprise__name", "entrepreneur__name", "topic")
+    date_hierarchy = "date"
+    list_select_related = ("mentor", "enterprise", "entrepreneur")
+    autocomplete_fields = ("mentor", "enterprise", "entrepreneur")
+    readonly_fields = ("created", "updated")
+    fields = ("mentor", "date", "enterprise", "entrepreneur", "topic", "created", "updated")
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(SpreadsheetExportMixin, HistoryAdmin):
+    list_display = ("rule_set", "indicator", "comparison", "value", "note")
+    list_filter = ("indicator", "rule_set")
+    search_fields = ("rule_set__name", "note")
+    list_select_related = ("rule_set",)
+    autocomplete_fields = ("rule_set",)
+    readonly_fields = ("created", "updated")
+    fields = ("rule_set", "indicator", "comparison", "value", "note", "created", "updated")
+
+
+class ThresholdInline(admin.TabularInline):
+    model = Threshold
+    fields = ("indicator", "comparison", "value", "note")
+    extra = 0
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(SpreadsheetExportMixin, HistoryAdmin):
+    list_display = ("name", "level", "region", "effective_from", "effective_to", "source")
+    list_filter = ("level",)
+    search_fields = ("name", "code", "region")
+    list_select_related = ("source",)
+    autocomplete_fields = ("source",)
+    readonly_fields = ("created", "updated")
+    fieldsets = (
+        (None, {"fields": ("code", "name", "level", "region", "effective_from", "effective_to")}),
+        PROVENANCE_FIELDSET,
+        RECORD_FIELDSET,
+    )
+    inlines = [ThresholdInline]

@@ -235,6 +235,15 @@ def current_residency(today=None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
 
 
+class ExitKind(models.TextChoices):
+    """How a resident left a base (出园方式)."""
+
+    EXPIRED = "expired", _("agreement expired (到期出园)")
+    EARLY = "early", _("left early (提前出园)")
+    GRADUATED = "graduated", _("graduated (毕业)")
+    EVICTED = "evicted", _("evicted (清退)")
+
+
 class ResidencyQuerySet(models.QuerySet):
     def current(self, today=None):
         """Residencies that have not ended on ``today`` (by default the database's current date)."""
@@ -272,8 +281,27 @@ class Residency(SourcedModel):
     start_precision = models.CharField(
         _("precision of start date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("The day the resident left (出园日期).")
+    )
     unit = models.CharField(_("unit, shop or workstation"), max_length=100, blank=True)
+    agreement_end = models.DateField(
+        _("incubation agreement ends"),
+        null=True,
+        blank=True,
+        help_text=_("The last day of the incubation agreement (孵化协议期); empty when none was signed."),
+    )
+    exit_kind = models.CharField(
+        _("how the resident left"),
+        max_length=12,
+        choices=ExitKind.choices,
+        blank=True,
+        help_text=_("Set together with the end date."),
+    )
+    workstations = models.PositiveIntegerField(
+        _("workstations used"), null=True, blank=True, help_text=_("For the space utilisation rate.")
+    )
+    area_m2 = models.DecimalField(_("area used (m²)"), max_digits=9, decimal_places=2, null=True, blank=True)
 
     objects = ResidencyQuerySet.as_manager()
 
@@ -293,6 +321,16 @@ class Residency(SourcedModel):
                 condition=Q(enterprise__isnull=False) | Q(entrepreneur__isnull=False),
                 name="residency_has_resident",
             ),
+            models.CheckConstraint(
+                condition=Q(agreement_end__isnull=True) | Q(agreement_end__gte=F("start_date")),
+                name="residency_agreement_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_kind="") | Q(end_date__isnull=False), name="residency_exit_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(area_m2__isnull=True) | Q(area_m2__gt=0), name="residency_area_positive"
+            ),
             models.UniqueConstraint(
                 fields=["incubator", "enterprise", "start_date"], name="residency_unique_enterprise_start"
             ),
@@ -309,3 +347,217 @@ class Residency(SourcedModel):
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
         if not self.enterprise_id and not self.entrepreneur_id:
             raise ValidationError(_("Choose the resident enterprise or entrepreneur."))
+        if self.agreement_end and self.start_date and self.agreement_end < self.start_date:
+            raise ValidationError(
+                {"agreement_end": _("The agreement cannot end before the residency starts.")}
+            )
+        if self.exit_kind and not self.end_date:
+            raise ValidationError({"end_date": _("Give the day the resident left, with how they left.")})
+
+
+class Capacity(SourcedModel):
+    """A base's capacity from a date on (workstations, area): it changes when a base grows."""
+
+    incubator = models.ForeignKey(
+        Incubator, verbose_name=_("incubator"), on_delete=models.CASCADE, related_name="capacities"
+    )
+    as_of = models.DateField(
+        _("from"), help_text=_("The capacity holds from this day until the next record.")
+    )
+    workstations = models.PositiveIntegerField(_("workstations"), null=True, blank=True)
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["incubator", "-as_of"]
+        verbose_name = _("base capacity")
+        verbose_name_plural = _("base capacities")
+        constraints = [
+            models.UniqueConstraint(fields=["incubator", "as_of"], name="capacity_unique_date"),
+            models.CheckConstraint(
+                condition=Q(workstations__isnull=False) | Q(area_m2__isnull=False),
+                name="capacity_has_measure",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.incubator} @ {self.as_of}"
+
+    def clean(self):
+        if self.workstations is None and self.area_m2 is None:
+            raise ValidationError(_("Give the workstations, the area, or both."))
+
+
+class Mentor(TimeStampedModel):
+    """A mentor on a base's roster (创业导师名册) for a period."""
+
+    incubator = models.ForeignKey(
+        Incubator, verbose_name=_("incubator"), on_delete=models.PROTECT, related_name="mentors"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    field = models.CharField(
+        _("field"), max_length=200, blank=True, help_text=_("e.g. finance, e-commerce, law.")
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["incubator", "name", "id"]
+        verbose_name = _("mentor")
+        verbose_name_plural = _("mentors")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="mentor_end_after_start",
+            ),
+            models.UniqueConstraint(fields=["incubator", "name", "start_date"], name="mentor_unique_start"),
+        ]
+
+    def __str__(self):
+        return self.name  # not the base's name too: an export would read every mentor's base
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+
+class MentoringSession(TimeStampedModel):
+    """A mentor's session with a resident (an enterprise, or a person before registering)."""
+
+    mentor = models.ForeignKey(
+        Mentor, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    date = models.DateField(_("date"))
+    enterprise = models.ForeignKey(
+        "entrepreneurs.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentoring_sessions",
+    )
+    entrepreneur = models.ForeignKey(
+        "entrepreneurs.Entrepreneur",
+        verbose_name=_("entrepreneur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentoring_sessions",
+    )
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "id"]
+        verbose_name = _("mentoring session")
+        verbose_name_plural = _("mentoring sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=False) | Q(entrepreneur__isnull=False),
+                name="mentoring_has_mentee",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor.name} → {self.enterprise or self.entrepreneur} ({self.date})"
+
+    def clean(self):
+        if not self.enterprise_id and not self.entrepreneur_id:
+            raise ValidationError(_("Choose the enterprise or entrepreneur mentored."))
+
+
+class Indicator(models.TextChoices):
+    """The indicators a base is assessed by (domain-notes §2); each formula is in overview/indicators.py."""
+
+    RESIDENTS = "residents", _("resident entities (在孵实体数)")
+    NEW_RESIDENTS = "new_residents", _("new residents (新入驻数)")
+    UTILISATION = "utilisation", _("space utilisation rate (场所利用率)")
+    SUCCESS_RATE = "success_rate", _("incubation success rate (孵化成功率)")
+    ON_TIME_EXIT_RATE = "on_time_exit_rate", _("on-time exit rate (到期出园率)")
+    JOBS = "jobs", _("jobs created (带动就业人数)")
+    JOBS_PER_FOUNDER = "jobs_per_founder", _("jobs per founder (人均带动)")
+    MENTORS = "mentors", _("mentors (创业导师人数)")
+    EVENTS = "events", _("events hosted (活动场次)")
+    SUPPORTED = "supported", _("residents with support (享受政策实体数)")
+
+
+class RuleSet(SourcedModel):
+    """Published criteria a base is judged by (国家级创业孵化示范基地, a province's or a city's), in force
+    from ``effective_from`` (until ``effective_to``); one threshold per indicator."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("national")
+        PROVINCIAL = "provincial", _("provincial")
+        MUNICIPAL = "municipal", _("municipal")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    region = models.CharField(
+        _("region"), max_length=100, blank=True, help_text=_("e.g. 福建省; empty: nationwide.")
+    )
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level", "code"]
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="ruleset_effective_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("A rule set cannot end before it comes into force.")})
+
+
+class Threshold(TimeStampedModel):
+    """What a rule set asks of one indicator: at least (or at most) ``value``."""
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = "gte", _("at least (≥)")
+        AT_MOST = "lte", _("at most (≤)")
+
+    rule_set = models.ForeignKey(
+        RuleSet, verbose_name=_("rule set"), on_delete=models.CASCADE, related_name="thresholds"
+    )
+    indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
+    comparison = models.CharField(_("comparison"), max_length=3, choices=Comparison.choices, default="gte")
+    value = models.DecimalField(
+        _("value"), max_digits=12, decimal_places=2, help_text=_("A rate as a percentage: 90 for 90 %.")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("e.g. over three years."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule_set", "indicator"]
+        verbose_name = _("threshold")
+        verbose_name_plural = _("thresholds")
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "indicator"], name="threshold_one_per_indicator"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="threshold_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_indicator_display()} {self.get_comparison_display()} {self.value}"
+
+    def met_by(self, value) -> bool | None:
+        """Whether ``value`` meets the threshold (None: no value)."""
+        if value is None:
+            return None
+        return value >= self.value if self.comparison == self.Comparison.AT_LEAST else value <= self.value

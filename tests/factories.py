@@ -8,16 +8,30 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from entrepreneurs.models import (
+    Employment,
     Enterprise,
     EnterpriseFigure,
     Entrepreneur,
     Financing,
+    OperatingStatus,
     Product,
     SpecialGroup,
     SupportMeasure,
 )
 from events.models import Attendance, Event, EventKind, EventSeries, Segment
-from incubators.models import Designation, Facility, Incubator, Residency, Service
+from incubators.models import (
+    Capacity,
+    Designation,
+    Facility,
+    Incubator,
+    Indicator,
+    Mentor,
+    MentoringSession,
+    Residency,
+    RuleSet,
+    Service,
+    Threshold,
+)
 from jining.models import (
     AccessLog,
     ApiToken,
@@ -30,7 +44,7 @@ from jining.models import (
     Source,
 )
 from jining.validators import id_card_check_char, uscc_check_char
-from overview.models import ReportedFigure, StatsSnapshot
+from overview.models import IndicatorValue, ReportedFigure, StatsSnapshot
 
 
 def make_id_card(n: int, birth: datetime.date = datetime.date(1985, 6, 15), male: bool = True) -> str:
@@ -360,3 +374,82 @@ class BinEntryFactory(factory.django.DjangoModelFactory):
 
     class Params:
         restored_by_someone = factory.Trait(restored_by=factory.SubFactory(UserFactory))
+
+
+class CapacityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Capacity
+
+    incubator = factory.SubFactory(IncubatorFactory)
+    as_of = datetime.date(2017, 1, 1)
+    workstations = 10
+
+
+class MentorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mentor
+
+    incubator = factory.SubFactory(IncubatorFactory)
+    name = factory.Sequence(lambda n: f"导师{n}")
+    field = "财务管理"
+    start_date = datetime.date(2017, 1, 1)
+
+
+class OperatingStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OperatingStatus
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    observed_on = datetime.date(2018, 1, 1)
+    status = OperatingStatus.Status.NORMAL
+    method = OperatingStatus.Method.VISIT
+
+
+class EmploymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employment
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    name = factory.Sequence(lambda n: f"员工{n}")
+    id_card_number = factory.Sequence(lambda n: make_id_card(500_000 + n))
+    start_date = datetime.date(2018, 1, 1)
+
+
+class MentoringSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentoringSession
+
+    mentor = factory.SubFactory(MentorFactory)
+    date = datetime.date(2019, 4, 1)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+
+
+class RuleSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RuleSet
+
+    code = factory.Sequence(lambda n: f"rule-set-{n}")
+    name = factory.Sequence(lambda n: f"考核标准{n}")
+    level = RuleSet.Level.MUNICIPAL
+    effective_from = datetime.date(2020, 1, 1)
+
+
+class ThresholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Threshold
+
+    rule_set = factory.SubFactory(RuleSetFactory)
+    indicator = Indicator.RESIDENTS
+    value = Decimal("30")
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorValue
+
+    incubator = factory.SubFactory(IncubatorFactory)
+    period_start = datetime.date(2019, 1, 1)
+    period_end = datetime.date(2019, 12, 31)
+    indicator = Indicator.RESIDENTS
+    value = Decimal("3")
+    computed_at = factory.LazyFunction(timezone.now)

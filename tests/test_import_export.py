@@ -444,6 +444,11 @@ def test_every_program_changelist_exports(staff_client, model):
     factories.SpecialGroupFactory()
     factories.SegmentFactory()
     factories.ServiceFactory()
+    factories.OperatingStatusFactory()
+    factories.EmploymentFactory()
+    factories.CapacityFactory()
+    factories.MentoringSessionFactory()
+    factories.ThresholdFactory()
     changelist = staff_client.get(reverse(f"admin:{model}_changelist"))
     assert reverse(f"admin:{model}_export") in changelist.text
     rows = csv_rows(export(staff_client, model=model))

@@ -21,6 +21,7 @@ from entrepreneurs.models import (
     EnterpriseFigure,
     Entrepreneur,
     Financing,
+    OperatingStatus,
     Product,
     SpecialGroup,
     SupportMeasure,
@@ -183,7 +184,14 @@ def test_enterprise_change_page_has_its_inlines(staff_client):
     factories.ResidencyFactory(enterprise=enterprise)
     response = staff_client.get(reverse("admin:entrepreneurs_enterprise_change", args=[enterprise.pk]))
     inlines = {f.formset.model: len(f.formset.forms) for f in response.context["inline_admin_formsets"]}
-    assert inlines == {Product: 1, EnterpriseFigure: 1, Financing: 1, SupportMeasure: 1, Residency: 1}
+    assert inlines == {
+        Product: 1,
+        EnterpriseFigure: 1,
+        Financing: 1,
+        SupportMeasure: 1,
+        Residency: 1,
+        OperatingStatus: 0,
+    }
 
 
 # --- the changelists' fixed-choice filters and query budget ---

@@ -8,7 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from entrepreneurs.models import Enterprise, EnterpriseFigure, Entrepreneur, SpecialGroup, romanise
+from entrepreneurs.models import (
+    Enterprise,
+    EnterpriseFigure,
+    Entrepreneur,
+    OperatingStatus,
+    SpecialGroup,
+    romanise,
+)
 from tests.constraints import (
     assert_check_constraint,
     assert_clean_error,
@@ -19,10 +26,12 @@ from tests.constraints import (
 )
 from tests.factories import (
     AttendanceFactory,
+    EmploymentFactory,
     EnterpriseFactory,
     EnterpriseFigureFactory,
     EntrepreneurFactory,
     FinancingFactory,
+    OperatingStatusFactory,
     ProductFactory,
     SpecialGroupFactory,
     SupportMeasureFactory,
@@ -154,6 +163,12 @@ CHECK_CASES = [
         FinancingFactory, "financing_amount_positive", {"amount": Decimal("0")}, {"amount": Decimal("0.01")}
     ),
     case(
+        EmploymentFactory,
+        "employment_end_after_start",
+        {"end_date": datetime.date(2017, 12, 31)},
+        {"end_date": datetime.date(2018, 1, 1)},
+    ),
+    case(
         FinancingFactory,
         "financing_amount_positive",
         {"amount": Decimal("-100000")},
@@ -190,6 +205,18 @@ UNIQUE_CASES = [
         id="enterprise_figure_unique-other-measure",
     ),
     case(FinancingFactory, "financing_unique_per_enterprise", {}, {"amount": Decimal("200000")}),
+    case(
+        OperatingStatusFactory,
+        "operatingstatus_unique_observation",
+        {},
+        {"method": OperatingStatus.Method.TAX},
+    ),
+    case(
+        EmploymentFactory,
+        "employment_unique_person_start",
+        {"id_card_number": make_id_card(3)},
+        {"id_card_number": make_id_card(4)},
+    ),
 ]
 
 TESTED_CONSTRAINTS = constraint_names(CHECK_CASES + UNIQUE_CASES)

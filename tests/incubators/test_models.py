@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from incubators.models import Incubator, Residency, Service
+from incubators.models import ExitKind, Incubator, Indicator, Residency, Service
 from tests.constraints import (
     assert_check_constraint,
     assert_clean_error,
@@ -18,14 +18,19 @@ from tests.constraints import (
     refusal_pattern,
 )
 from tests.factories import (
+    CapacityFactory,
     DesignationFactory,
     EnterpriseFactory,
     EntrepreneurFactory,
     EventFactory,
     FacilityFactory,
     IncubatorFactory,
+    MentorFactory,
+    MentoringSessionFactory,
     ResidencyFactory,
+    RuleSetFactory,
     ServiceFactory,
+    ThresholdFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +68,44 @@ CHECK_CASES = [
         {"enterprise": None, "entrepreneur": None},
         {"enterprise": None, "entrepreneur": factory.SubFactory(EntrepreneurFactory)},
     ),
+    case(
+        ResidencyFactory,
+        "residency_agreement_after_start",
+        {"agreement_end": START - datetime.timedelta(days=1)},
+        {"agreement_end": START},
+    ),
+    case(
+        ResidencyFactory,
+        "residency_exit_has_date",
+        {"exit_kind": ExitKind.EXPIRED},
+        {"exit_kind": ExitKind.EXPIRED, "end_date": START},
+    ),
+    case(ResidencyFactory, "residency_area_positive", {"area_m2": Decimal("0")}, {"area_m2": Decimal("0.5")}),
+    case(
+        CapacityFactory,
+        "capacity_has_measure",
+        {"workstations": None, "area_m2": None},
+        {"workstations": None, "area_m2": Decimal("100")},
+    ),
+    case(
+        MentorFactory,
+        "mentor_end_after_start",
+        {"end_date": START - datetime.timedelta(days=1)},
+        {"end_date": START},
+    ),
+    case(
+        MentoringSessionFactory,
+        "mentoring_has_mentee",
+        {"enterprise": None, "entrepreneur": None},
+        {"enterprise": None, "entrepreneur": factory.SubFactory(EntrepreneurFactory)},
+    ),
+    case(
+        RuleSetFactory,
+        "ruleset_effective_order",
+        {"effective_to": datetime.date(2019, 12, 31)},
+        {"effective_to": datetime.date(2020, 1, 1)},
+    ),
+    case(ThresholdFactory, "threshold_not_negative", {"value": Decimal("-1")}, {"value": Decimal("0")}),
 ]
 
 UNIQUE_CASES = [
@@ -87,6 +130,9 @@ UNIQUE_CASES = [
         {"enterprise": None, "entrepreneur": factory.SubFactory(EntrepreneurFactory)},
         {"start_date": datetime.date(2018, 1, 1)},
     ),
+    case(CapacityFactory, "capacity_unique_date", {}, {"as_of": datetime.date(2018, 1, 1)}),
+    case(MentorFactory, "mentor_unique_start", {"name": "李导师"}, {"start_date": datetime.date(2018, 1, 1)}),
+    case(ThresholdFactory, "threshold_one_per_indicator", {}, {"indicator": Indicator.JOBS}),
 ]
 
 TESTED_CONSTRAINTS = constraint_names(CHECK_CASES + UNIQUE_CASES) | {"incubator_not_own_parent"}

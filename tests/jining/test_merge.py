@@ -56,6 +56,8 @@ def twins(db):
     factories.ResidencyFactory(entrepreneur=dupe)
     dupe.special_groups.set([factories.SpecialGroupFactory()])
     dupe.coverage.set([factories.SourceFactory()])
+    factories.MentoringSessionFactory(enterprise=None, entrepreneur=dupe)
+    factories.EmploymentFactory(entrepreneur=dupe)
     return keep, dupe
 
 

@@ -28,6 +28,7 @@ from entrepreneurs.models import (
 )
 from entrepreneurs.resources import EntrepreneurResource
 from events.models import Attendance, EventKind
+from incubators.models import ExitKind
 from jining.importing import streaming
 from jining.importing.cells import neutralise, neutralise_column
 from jining.importing.formats import CSV, XLSX
@@ -207,7 +208,24 @@ def build_round(i, pool):
         start_date=day,
         end_date=None if blank else day + datetime.timedelta(days=365),
         source=None if blank else source,
+        agreement_end=None if blank else day + datetime.timedelta(days=730),
+        exit_kind="" if blank else ExitKind.EXPIRED,
+        workstations=None if blank else 2,
     )
+    factories.OperatingStatusFactory(enterprise=enterprise, observed_on=day, note=text)
+    factories.EmploymentFactory(
+        enterprise=enterprise,
+        name=f"=员工{i}" if formula else f"员工{i}",
+        id_card_number="" if blank else factories.make_id_card(600_000 + i),
+        entrepreneur=None if blank else other,
+        end_date=None if blank else day + datetime.timedelta(days=200),
+        disabled=formula,
+    )
+    factories.CapacityFactory(incubator=incubator, as_of=day, area_m2=None if blank else amount.copy_abs())
+    mentor = factories.MentorFactory(incubator=incubator, name=f"导师{i}{text}", organisation=text)
+    factories.MentoringSessionFactory(mentor=mentor, enterprise=enterprise, topic=text)
+    rule_set = factories.RuleSetFactory(name=f"考核标准{i}{text}", source=None if blank else source)
+    factories.ThresholdFactory(rule_set=rule_set, note=text)
 
 
 def build_records(rounds):

@@ -1,4 +1,5 @@
-"""Load the seed article's data once: `loaddata article` unless it is already in the database.
+"""Load the seed article's data once: `loaddata article` unless it is already in the database; and
+the rule sets bases are assessed by (incubators/rule_sets.py), unless they are there.
 
 `make run` and the container start script use this so that restarting never overwrites what staff
 have since corrected in those records. `--force` reloads (same as `manage.py loaddata article`).
@@ -7,6 +8,7 @@ have since corrected in those records. `--force` reloads (same as `manage.py loa
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from incubators.rule_sets import seed_rule_sets
 from jining.models import Source
 
 ARTICLE_SOURCE_CODE = "zggbb-20190905-jinyaoshi"
@@ -21,5 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not force and Source.objects.filter(code=ARTICLE_SOURCE_CODE).exists():
             self.stdout.write("Article data already loaded; left as it is (use --force to reload).")
-            return
-        call_command("loaddata", "article", verbosity=options["verbosity"])
+        else:
+            call_command("loaddata", "article", verbosity=options["verbosity"])
+        created = seed_rule_sets()
+        if created:
+            self.stdout.write(f"Seeded {created} rule set(s) for assessing bases (incubators/rule_sets.py).")
