@@ -134,6 +134,8 @@ PROGRAM_APPS = ["jining", "incubators", "entrepreneurs", "events", "overview"]
 # Models computed from the records, not records: no role gets rights on them, backups leave them out.
 DERIVED_MODELS = [
     "overview.statssnapshot",
+    # A base's indicators as the assessment job stored them (overview/indicators.py).
+    "overview.indicatorvalue",
     # Background work in progress, not records (jining.jobs).
     "jining.job",
     "jining.jobfile",

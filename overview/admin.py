@@ -1,6 +1,7 @@
 """Admin of what reads every app: reported figures, the stats snapshot (its add page recomputes it),
 and sources with the figures taken from them."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from incubators.models import Incubator, RuleSet
 from jining.admin import RECORD_FIELDSET
 from jining.aggregates import count_of
 from jining.formatting import qualified_value
@@ -17,9 +19,10 @@ from jining.history import HistoryAdmin
 from jining.importing.admin import SpreadsheetExportMixin
 from jining.jobs import job_start
 from jining.models import Source
-from overview.models import ReportedFigure, StatsSnapshot
+from overview.indicators import year_period
+from overview.models import IndicatorValue, ReportedFigure, StatsSnapshot
 from overview.tasks import KIND as STATS_REFRESH_KIND
-from overview.tasks import stats_refresh_task
+from overview.tasks import assessment_task, dossier_task, stats_refresh_task
 
 
 def figure_text(figure: ReportedFigure) -> str:
@@ -186,3 +189,134 @@ def stats_status(snapshot) -> str:
     if snapshot.stale_since is None:
         return _("up to date")
     return _("records changed since %(time)s") % {"time": local_time(snapshot.stale_since)}
+
+
+class AssessmentForm(forms.Form):
+    """The period of an assessment (a year, or from–to) and the bases (none chosen: all)."""
+
+    year = forms.IntegerField(label=_("year"), required=False, min_value=2000, max_value=2100)
+    start = forms.DateField(
+        label=_("or from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    incubators = forms.ModelMultipleChoiceField(
+        label=_("bases"),
+        queryset=Incubator.objects.filter(parent__isnull=True),
+        required=False,
+        help_text=_("None chosen: every base (a base's parts are counted with it)."),
+    )
+    dossier = forms.BooleanField(
+        label=_("and make the review dossier"),
+        required=False,
+        help_text=_(
+            "One .xlsx for one base: the indicators beside the rule set's thresholds, the residents, "
+            "the employee roster, the mentors and the base's events (复评材料)."
+        ),
+    )
+    rule_set = forms.ModelChoiceField(label=_("rule set"), queryset=RuleSet.objects.all(), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("dossier") and len(data.get("incubators") or []) != 1:
+            raise forms.ValidationError(_("Choose exactly one base for its review dossier."))
+        year, start, end = data.get("year"), data.get("start"), data.get("end")
+        if year is None and not (start and end):
+            raise forms.ValidationError(_("Give a year, or both the first and the last day of the period."))
+        if year is not None and (start or end):
+            raise forms.ValidationError(_("Give a year or a period, not both."))
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period cannot end before it starts."))
+        if year is not None:
+            data["start"], data["end"] = year_period(year)
+        return data
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(admin.ModelAdmin):
+    """Stored indicator values, read-only; the add page computes them (a background job)."""
+
+    list_display = (
+        "incubator",
+        "period_start",
+        "period_end",
+        "indicator",
+        "value",
+        "numerator",
+        "denominator",
+        "computed_at",
+    )
+    list_filter = ("indicator", ("incubator", admin.RelatedOnlyFieldListFilter), "period_start")
+    list_select_related = ("incubator",)
+    search_fields = ("incubator__name",)
+    readonly_fields = list_display
+    fields = list_display
+    assess_template = "admin/overview/indicatorvalue/assess.html"
+
+    # Derived values (settings.DERIVED_MODELS): who may change bases may compute them, who may view
+    # bases may read them.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("incubators.view_incubator")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("incubators.change_incubator")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """GET: the period form; POST: queue the assessment job, then its progress page."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = AssessmentForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            start, end = data["start"], data["end"]
+            period = str(data["year"]) if data["year"] is not None else f"{start:%Y-%m-%d}–{end:%Y-%m-%d}"
+            if data["dossier"]:
+                (base,) = data["incubators"]
+                job = job_start(
+                    dossier_task,
+                    user=request.user,
+                    kind="dossier",
+                    title=str(
+                        _("Review dossier of %(base)s (%(period)s)") % {"base": base.name, "period": period}
+                    ),
+                    params={"period": period, "incubator": base.pk},
+                    kwargs={
+                        "incubator_id": base.pk,
+                        "start": start.isoformat(),
+                        "end": end.isoformat(),
+                        "rule_set_id": data["rule_set"].pk if data["rule_set"] else None,
+                    },
+                )
+            else:
+                job = job_start(
+                    assessment_task,
+                    user=request.user,
+                    kind="assessment",
+                    title=str(_("Compute the bases' indicators (%(period)s)") % {"period": period}),
+                    params={"period": period},
+                    kwargs={
+                        "start": start.isoformat(),
+                        "end": end.isoformat(),
+                        "incubator_ids": [base.pk for base in data["incubators"]] or None,
+                    },
+                )
+            self.message_user(
+                request, _("The indicators are being computed in the background."), messages.SUCCESS
+            )
+            return HttpResponseRedirect(reverse("admin:jining_job_change", args=[job.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Compute the bases' indicators"),
+            "opts": self.opts,
+            "form": form,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.assess_template, context)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from incubators.models import Indicator
 from jining.models import Qualifier, Source, TimeStampedModel
 
 
@@ -232,3 +233,38 @@ class StatsSnapshot(models.Model):
     @property
     def is_stale(self) -> bool:
         return self.stale_since is not None
+
+
+class IndicatorValue(models.Model):
+    """A base's indicator for a period, as the last assessment job computed it
+    (``overview.indicators``); pages and the API read these, never compute them."""
+
+    incubator = models.ForeignKey(
+        "incubators.Incubator", verbose_name=_("incubator"), on_delete=models.CASCADE, related_name="+"
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    numerator = models.DecimalField(_("numerator"), max_digits=16, decimal_places=2, null=True, blank=True)
+    denominator = models.DecimalField(
+        _("denominator"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["incubator", "-period_start", "indicator"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incubator", "period_start", "period_end", "indicator"], name="indicatorvalue_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="indicatorvalue_period_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.incubator_id} {self.period_start}–{self.period_end} {self.indicator}: {self.value}"

@@ -89,3 +89,34 @@ class StatsSerializer(serializers.Serializer):
             "numbers (queued after writes and every `STATS_REFRESH_SECONDS`, 300 by default)."
         ),
     )
+
+
+class IndicatorValueSerializer(serializers.Serializer):
+    """One stored indicator of a base for the period (docs/indicators.md gives each formula)."""
+
+    indicator = serializers.CharField(help_text=_("The indicator's code, e.g. `success_rate`."))
+    label = serializers.CharField(help_text=_("The indicator's name, e.g. 孵化成功率."))
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    numerator = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    denominator = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+
+
+class IncubatorIndicatorsSerializer(serializers.Serializer):
+    """A base's indicators for a period, as the last assessment job stored them: aggregates only."""
+
+    incubator = brief(Incubator)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    computed_at = serializers.DateTimeField()
+    indicators = IndicatorValueSerializer(many=True)
+
+
+class IndicatorsQuerySerializer(serializers.Serializer):
+    """The query of ``/api/v1/incubators/ID/indicators/``."""
+
+    year = serializers.IntegerField(
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("A calendar year; without it, the latest period computed for the base."),
+    )

@@ -21,7 +21,7 @@ from events.api.views import AttendanceViewSet, EventSeriesViewSet, EventViewSet
 from incubators.api.views import IncubatorViewSet, ResidencyViewSet
 from jining.api.views import OrganisationViewSet, SourceViewSet
 from jining.exceptions import handler404
-from overview.api.views import ReportedFigureViewSet, StatsView
+from overview.api.views import IncubatorIndicatorsView, ReportedFigureViewSet, StatsView
 
 app_name = "api"
 
@@ -60,6 +60,7 @@ router.register("sources", SourceViewSet, basename="source")
 
 urlpatterns = [
     path("stats/", StatsView.as_view(), name="stats"),
+    path("incubators/<int:pk>/indicators/", IncubatorIndicatorsView.as_view(), name="incubator-indicators"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(
         "docs/",

@@ -117,13 +117,14 @@ def test_migrate_from_the_earlier_release_keeps_every_row(empty_database):
     # permissions of their own, and their tables start empty; bureau_editors gain the personal-data
     # permission (entrepreneurs 0009); 残联 is marked as serving a sensitive group (jining 0011). No
     # other row of any table changes, but for the new, empty columns of support measures (their
-    # period, entrepreneurs 0011).
+    # period, entrepreneurs 0011) and of residencies (agreement, exit, space; incubators 0004).
     assert changed == {
         "django_content_type",
         "auth_permission",
         "auth_group_permissions",
         "jining_organisation",
         "entrepreneurs_supportmeasure",
+        "incubators_residency",
     }
     marked = run_python(
         empty_database,

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 import pytest
 
+from incubators.models import Indicator
 from overview.models import ReportedFigure
 from tests.constraints import (
     assert_check_constraint,
@@ -18,6 +19,7 @@ from tests.factories import (
     EventFactory,
     EventSeriesFactory,
     IncubatorFactory,
+    IndicatorValueFactory,
     ReportedFigureFactory,
     SourceFactory,
 )
@@ -27,6 +29,12 @@ pytestmark = pytest.mark.django_db
 AS_OF = datetime.date(2019, 9, 5)
 
 CHECK_CASES = [
+    case(
+        IndicatorValueFactory,
+        "indicatorvalue_period_order",
+        {"period_end": datetime.date(2018, 12, 31)},
+        {"period_end": datetime.date(2019, 1, 1)},
+    ),
     case(ReportedFigureFactory, "figure_value_not_negative", {"value": Decimal("-1")}, {"value": 0}),
     case(
         ReportedFigureFactory,
@@ -86,6 +94,7 @@ UNIQUE_CASES = [
         {"scope_name": "乌兰察布市", "scope": ReportedFigure.Scope.CITY},
         id="figure_unique_per_source-other-scope",
     ),
+    case(IndicatorValueFactory, "indicatorvalue_unique", {}, {"indicator": Indicator.JOBS}),
 ]
 
 TESTED_CONSTRAINTS = constraint_names(CHECK_CASES + UNIQUE_CASES)
