@@ -15,8 +15,6 @@ from jining.formatting import format_number
 from overview import charts
 from overview.admin import figure_text
 from overview.models import ReportedFigure
-from overview.outcomes import STEPS
-from overview.series import OUTCOME_MONTHS
 from overview.stats import NEVER_COMPUTED, current_stats
 
 
@@ -106,18 +104,4 @@ def dashboard_context() -> dict:
         "stats_stale": stats["stale"],
         "dashboard_computed": data is not None,
         "charts": [] if data is None else chart_list(data),
-        "event_outcomes": outcome_rows(data.get("event_outcomes", []) if data else []),
-        "outcome_months": OUTCOME_MONTHS,
     }
-
-
-def outcome_rows(funnels) -> list[dict]:
-    """Each event kind's funnel with every step as ``(count, % of those who attended)``."""
-    rows = []
-    for funnel in funnels:
-        attended = funnel["attended"]
-        steps = [
-            (funnel[step], round(100 * funnel[step] / attended, 1) if attended else 0) for step in STEPS[1:]
-        ]
-        rows.append({"label": funnel["label"], "attended": attended, "steps": steps})
-    return rows

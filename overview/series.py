@@ -4,7 +4,6 @@ strings, kinds as codes (``overview.dashboard`` labels and draws them)."""
 
 from entrepreneurs.models import Financing, SpecialGroup
 from incubators.models import Incubator
-from overview.outcomes import outcomes_by_kind
 
 
 def headline_counts(tallies):
@@ -67,10 +66,6 @@ def special_group_shares(entrepreneurs):
     return [[name, round(100 * n / entrepreneurs, 1) if entrepreneurs else 0] for name, n in rows]
 
 
-#: The dashboard's funnel of what came of the events: within this many months of a first attendance.
-OUTCOME_MONTHS = 12
-
-
 def dashboard_series(tallies):
     headline = headline_counts(tallies)
     return {
@@ -80,5 +75,4 @@ def dashboard_series(tallies):
         "events_and_attendance_by_month": events_and_attendance_by_month(tallies),
         "residents_per_incubator": residents_per_incubator(),
         "special_group_shares": special_group_shares(headline["entrepreneurs"]),
-        "event_outcomes": outcomes_by_kind(OUTCOME_MONTHS),
     }

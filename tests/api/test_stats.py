@@ -189,9 +189,8 @@ def test_tracked_totals_equal_the_database(program, partner_client):
 
 def test_a_fixed_number_of_queries_however_many_figures(program, partner_client, django_assert_num_queries):
     # the refresh: the snapshot, the figures, one grouped query per table (10), the dashboard's
-    # residents per incubator and special groups, what came of the events (one per event kind),
-    # storing the snapshot
-    refresh_queries = 15 + len(EventKind.choices)
+    # residents per incubator and special groups, storing the snapshot
+    refresh_queries = 15
     for measure in Measure.values:
         figure(measure)
     with django_assert_num_queries(refresh_queries):
