@@ -5,14 +5,23 @@ enterprises, 100 events, 6,300 attendances, 300 financing records, 3,300 support
 residencies); ``scale=100`` about a province (600,000 entrepreneurs and enterprises, a million
 attendances). ``remove()`` deletes exactly those rows.
 
+What a base's annual review reads comes with them (issue 15): residencies carry an agreement end
+(85%), an exit date and kind, and the space used; each generated base has its capacity (some grown
+later) and a mentor roster, and about half its residents mentoring sessions; every resident
+enterprise has dated operating-status observations (over a quarter suspended later, most of those
+deregistered) and an employee roster of 0-8 people, some of them returnees founding elsewhere or on
+two rosters at once (so ``Employment.objects.counted_twice()`` finds some).
+
 How generated rows are marked (no schema change):
 
 * every generated ``SourcedModel`` row (entrepreneurs, enterprises, events, incubators, residencies,
-  support measures, financing) has ``source`` = the one Source with code ``synthetic``;
+  support measures, financing, capacities, operating statuses) has ``source`` = the one Source
+  with code ``synthetic``;
 * generated organisations (banks, guarantee agency, operators) have codes starting ``synthetic-`` and
   names ending ``（合成数据）``;
-* attendance and many-to-many rows (founders, special groups) are only ever created between generated
-  rows, and removal deletes every such row that touches a generated event, entrepreneur or enterprise.
+* attendance, many-to-many rows (founders, special groups), mentors, mentoring sessions and rosters are
+  only ever created between generated rows, and removal deletes every such row that touches a
+  generated event, entrepreneur, enterprise or base.
 
 Rows are written with PostgreSQL ``COPY`` (plain batched ``executemany`` on SQLite) in batches, not
 through ``save()``: no signals, so no audit-history rows for synthetic data. What ``save()`` would
@@ -32,15 +41,24 @@ from decimal import Decimal
 from functools import cache
 
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from faker.providers.company.zh_CN import Provider as CompanyProvider
 from faker.providers.person.zh_CN import Provider as PersonProvider
 from pypinyin import Style, lazy_pinyin
 
-from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup, SupportMeasure
+from entrepreneurs.models import (
+    Employment,
+    Enterprise,
+    Entrepreneur,
+    Financing,
+    OperatingStatus,
+    SpecialGroup,
+    SupportMeasure,
+)
 from entrepreneurs.pinyin import romanised_of, search_text_of
 from events.models import Attendance, Event, EventKind, EventSeries
-from incubators.models import Incubator, Residency
+from incubators.models import Capacity, Incubator, Mentor, MentoringSession, Residency
 from jining.divisions import COUNTY_CODES, TOWNSHIPS
 from jining.models import Organisation, Source
 from jining.validators import ID_CARD_CHECK_CHARS, ID_CARD_WEIGHTS, USCC_CHARSET, uscc_check_char
@@ -225,6 +243,17 @@ KIND_WORDS = {
     EventKind.SEMINAR: "研讨会",
     EventKind.LIVESTREAM: "直播",
 }
+#: How residents left when their agreement had expired (relative weights).
+EXIT_KINDS = {"expired": 55, "graduated": 25, "early": 12, "evicted": 8}
+MENTOR_FIELDS = [
+    ("金融", "中国农业银行乌兰察布分行"),
+    ("财税", "乌兰察布市税务局"),
+    ("电子商务", "集宁区电子商务服务中心"),
+    ("法律", "内蒙古律师事务所"),
+    ("市场营销", "乌兰察布职业学院"),
+    ("农牧业技术", "乌兰察布市农牧科学研究院"),
+    ("企业管理", "集宁区企业家协会"),
+]
 SUPPORT = {
     # kind: (weight, description, value range in yuan or None)
     "rent": (20, "减免场地租金", (2000, 30000)),
@@ -402,6 +431,8 @@ class Person:
     county: str
     township: str
     trade_industry: str
+    name: str
+    id_card: str
 
 
 class Generator:
@@ -445,7 +476,12 @@ class Generator:
         done["events"], done["attendances"] = self.make_events()
         done["financing"] = self.make_financing()
         done["support_measures"] = self.make_support()
+        self.residents = []  # (incubator id, enterprise id, start, end) of each residency
         done["residencies"] = self.make_residencies()
+        done["capacities"] = self.make_capacities()
+        done["mentors"], done["mentoring_sessions"] = self.make_mentors()
+        done["operating_statuses"] = self.make_statuses()
+        done["employments"] = self.make_rosters()
         return done
 
     def make_source(self) -> Source:
@@ -525,6 +561,8 @@ class Generator:
         ]
         self.writer.write(Incubator, columns, rows)
         self.incubator_ids = list(Incubator.objects.values_list("id", flat=True).order_by("id"))
+        # (id, year established, workstations, mentors) of the generated bases
+        self.new_incubators = [(row[0], row[11], row[7], row[8]) for row in rows]
         return count
 
     def person_row(self, pid: int, seen_cards: set) -> tuple:
@@ -545,17 +583,7 @@ class Generator:
         else:
             city, region = rng.choice(OTHER_CITIES)
             county, township = "", ""
-        id_card = ""
-        if rng.random() < 0.75:
-            for _attempt in range(20):
-                seq = rng.randrange(0, 1000)
-                seq = seq - seq % 2 + (1 if gender == "M" else 0)
-                first17 = f"{region}{birth_date:%Y%m%d}{seq % 1000:03d}"
-                if first17 not in seen_cards:
-                    seen_cards.add(first17)
-                    total = sum(int(d) * w for d, w in zip(first17, ID_CARD_WEIGHTS, strict=True))
-                    id_card = first17 + ID_CARD_CHECK_CHARS[total % 11]
-                    break
+        id_card = self.id_card(region, birth_date, gender, seen_cards) if rng.random() < 0.75 else ""
         phone = f"1{rng.choice('35789')}{rng.randrange(10**9):09d}" if rng.random() < 0.7 else ""
         industry = self.weighted(INDUSTRY_WEIGHTS)
         trade = rng.choice(TRADES[industry])
@@ -567,7 +595,7 @@ class Generator:
             story = (
                 f"{work_place}务工{max(1, age - (left_age or 18))}年，从事{trade}，{return_year}年返乡创业。"
             )
-        self.people.append(Person(pid, return_year, county, township, industry))
+        self.people.append(Person(pid, return_year, county, township, industry, name, id_card))
         return (
             pid,
             name,
@@ -591,6 +619,18 @@ class Generator:
             self.source.id,
         )
 
+    def id_card(self, region: str, birth_date: datetime.date, gender: str, seen_cards: set) -> str:
+        """A valid ID-card number not in ``seen_cards`` (first 17 digits), or "" after 20 tries."""
+        for _attempt in range(20):
+            seq = self.rng.randrange(0, 1000)
+            seq = seq - seq % 2 + (1 if gender == "M" else 0)
+            first17 = f"{region}{birth_date:%Y%m%d}{seq % 1000:03d}"
+            if first17 not in seen_cards:
+                seen_cards.add(first17)
+                total = sum(int(d) * w for d, w in zip(first17, ID_CARD_WEIGHTS, strict=True))
+                return first17 + ID_CARD_CHECK_CHARS[total % 11]
+        return ""
+
     def make_entrepreneurs(self) -> tuple[int, int]:
         count = self.counts["entrepreneurs"]
         start = self.writer.reserve_ids(Entrepreneur, count)
@@ -599,6 +639,7 @@ class Generator:
             n[:17]
             for n in Entrepreneur.objects.exclude(id_card_number="").values_list("id_card_number", flat=True)
         )
+        self.seen_cards = seen_cards
         columns = [
             "id",
             "name",
@@ -931,21 +972,204 @@ class Generator:
         for eid, year, _founder in chosen:
             incubator = rng.choice(self.incubator_ids)
             start = self.date_in(rng.randrange(year, self.today.year + 1))
-            end = None
-            if rng.random() < 0.3:
-                end = min(start + datetime.timedelta(days=rng.randrange(180, 1500)), self.today)
+            agreement_end = None
+            if rng.random() < 0.85:  # most residents sign an agreement of one to three years
+                agreement_end = start + datetime.timedelta(days=365 * rng.choice((1, 2, 2, 3)) - 1)
+            end, exit_kind = self.residency_exit(start, agreement_end)
+            self.residents.append((incubator, eid, start, end))
             rows.append(
                 (
                     incubator,
                     eid,
                     start,
                     end,
+                    agreement_end,
+                    exit_kind,
+                    rng.choice((1, 1, 1, 2, 2, 3, 4)) if rng.random() < 0.8 else None,
+                    Decimal(rng.randrange(10, 120)) if rng.random() < 0.4 else None,
                     f"{rng.randrange(1, 5)}0{rng.randrange(1, 40):02d}",
                     self.source.id,
                 )
             )
-        columns = ["incubator_id", "enterprise_id", "start_date", "end_date", "unit", "source_id"]
+        columns = [
+            "incubator_id",
+            "enterprise_id",
+            "start_date",
+            "end_date",
+            "agreement_end",
+            "exit_kind",
+            "workstations",
+            "area_m2",
+            "unit",
+            "source_id",
+        ]
         return self.writer.write(Residency, columns, rows)
+
+    def residency_exit(self, start, agreement_end) -> tuple[datetime.date | None, str]:
+        """When and how a resident left (``(None, "")`` while still in): most leave when the
+        agreement expires, some late, some early or evicted; without an agreement a third left."""
+        rng, today = self.rng, self.today
+        if agreement_end is not None and agreement_end < today and rng.random() < 0.85:
+            kind = self.weighted(EXIT_KINDS)
+        elif rng.random() < (0.3 if agreement_end is None else 0.08):
+            kind = self.weighted({"graduated": 40, "early": 45, "evicted": 15})
+        else:
+            return None, ""
+        if kind in ("early", "evicted") or agreement_end is None:
+            limit = min(agreement_end or start + datetime.timedelta(days=1500), today)
+            span = (limit - start).days
+            end = start + datetime.timedelta(days=rng.randrange(span) if span > 0 else 0)
+        elif rng.random() < 0.88:  # on time: moved out in the agreement's last fortnight
+            end = max(start, agreement_end - datetime.timedelta(days=rng.randrange(15)))
+        else:  # stayed on a month to half a year
+            end = agreement_end + datetime.timedelta(days=rng.randrange(31, 180))
+        return min(end, today), kind
+
+    def make_capacities(self) -> int:
+        """Each generated base's capacity from its founding year, and for some a later expansion."""
+        rng = self.rng
+        rows = []
+        for incubator, established, workstations, _mentors in self.new_incubators:
+            rows.append(
+                (incubator, datetime.date(established, 1, 1), workstations, Decimal(workstations * 12))
+            )
+            if rng.random() < 0.4 and established < self.today.year - 1:
+                grown = round(workstations * rng.uniform(1.2, 1.6))
+                as_of = datetime.date(rng.randrange(established + 1, self.today.year), 1, 1)
+                rows.append((incubator, as_of, grown, Decimal(grown * 12)))
+        columns = ["incubator_id", "as_of", "workstations", "area_m2", "source_id"]
+        return self.writer.write(Capacity, columns, (row + (self.source.id,) for row in rows))
+
+    def make_mentors(self) -> tuple[int, int]:
+        """Each generated base's mentor roster, and sessions with about half of its residents."""
+        rng = self.rng
+        mentors: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = {}
+        total = sum(n for *_rest, n in self.new_incubators)
+        next_id = self.writer.reserve_ids(Mentor, total)
+        rows, seen = [], set()
+        for incubator, established, _workstations, count in self.new_incubators:
+            for _i in range(count):
+                name = rng.choices(self.surnames, weights=self.surname_weights)[0] + rng.choice(
+                    self.given_male + self.given_female
+                )
+                start = self.date_in(rng.randrange(established, self.today.year + 1))
+                if (incubator, name, start) in seen:
+                    continue
+                seen.add((incubator, name, start))
+                end = None
+                if rng.random() < 0.3:
+                    end = min(start + datetime.timedelta(days=rng.randrange(365, 1500)), self.today)
+                mentors.setdefault(incubator, []).append((next_id, start, end))
+                field, organisation = rng.choice(MENTOR_FIELDS)
+                rows.append((next_id, incubator, name, field, organisation, start, end))
+                next_id += 1
+        columns = ["id", "incubator_id", "name", "field", "organisation", "start_date", "end_date"]
+        written = self.writer.write(Mentor, columns, rows)
+
+        def sessions():
+            for incubator, enterprise, start, end in self.residents:
+                if incubator not in mentors or rng.random() < 0.5:
+                    continue
+                last = end or self.today
+                for _i in range(rng.randrange(1, 4)):
+                    day = start + datetime.timedelta(days=rng.randrange((last - start).days + 1))
+                    mentor = rng.choice(mentors[incubator])[0]
+                    yield (mentor, day, enterprise, rng.choice(EVENT_TOPICS))
+
+        held = self.writer.write(
+            MentoringSession, ["mentor_id", "date", "enterprise_id", "topic"], sessions()
+        )
+        return written, held
+
+    def make_statuses(self) -> int:
+        """Dated operating-status observations of every resident enterprise: registered at entry,
+        over a quarter later suspended, of those half deregistered and some operating again."""
+        rng = self.rng
+        normal, suspended, gone = (
+            OperatingStatus.Status.NORMAL,
+            OperatingStatus.Status.SUSPENDED,
+            OperatingStatus.Status.DEREGISTERED,
+        )
+
+        def rows():
+            for _incubator, enterprise, start, _end in self.residents:
+                yield (enterprise, start, normal, "registry")
+                day = start + datetime.timedelta(days=rng.randrange(60, 1200))
+                if day >= self.today:
+                    continue
+                if rng.random() < 0.72:
+                    yield (enterprise, day, normal, rng.choice(("visit", "tax")))
+                    continue
+                yield (enterprise, day, suspended, "visit")
+                later = day + datetime.timedelta(days=rng.randrange(60, 600))
+                if later < self.today and rng.random() < 0.7:
+                    yield (enterprise, later, gone if rng.random() < 0.7 else normal, "registry")
+
+        columns = ["enterprise_id", "observed_on", "status", "method", "source_id"]
+        return self.writer.write(OperatingStatus, columns, (row + (self.source.id,) for row in rows()))
+
+    def make_rosters(self) -> int:
+        """Employee rosters of the resident enterprises (0-8 people each): about 4% are returnees in
+        the system (founders elsewhere, so flagged as counted twice) and 1% were on another roster at
+        the same time."""
+        rng = self.rng
+        people = self.people
+        seen = set()
+        earlier: list[tuple[str, str]] = []
+
+        def rows():
+            for _incubator, enterprise, start, end in self.residents:
+                last = end or self.today
+                for _i in range(rng.choice((0, 1, 2, 2, 3, 3, 4, 5, 6, 8))):
+                    begins = start + datetime.timedelta(days=rng.randrange((last - start).days + 1))
+                    ends = None
+                    if rng.random() < 0.4:
+                        ends = min(begins + datetime.timedelta(days=rng.randrange(90, 1000)), self.today)
+                    returnee = None
+                    chance = rng.random()
+                    if chance < 0.04:
+                        person = people[rng.randrange(len(people))]
+                        name, card, returnee = person.name, person.id_card, person.id
+                    elif chance < 0.05 and earlier:
+                        name, card = earlier[rng.randrange(len(earlier))]
+                    else:
+                        gender = "M" if rng.random() < 0.55 else "F"
+                        pool = self.given_male if gender == "M" else self.given_female
+                        name = rng.choices(self.surnames, weights=self.surname_weights)[0] + rng.choice(pool)
+                        card = ""
+                        if rng.random() < 0.85:
+                            born = self.date_in(begins.year - int(rng.triangular(18, 55, 30)))
+                            region = COUNTIES[rng.choices(self.county_names, weights=self.county_weights)[0]][
+                                0
+                            ]
+                            card = self.id_card(region, born, gender, self.seen_cards)
+                        if card:
+                            earlier.append((name, card))
+                    if card and (enterprise, card, begins) in seen:
+                        continue
+                    seen.add((enterprise, card, begins))
+                    yield (
+                        enterprise,
+                        name,
+                        card,
+                        returnee,
+                        begins,
+                        ends,
+                        rng.random() < 0.03,
+                        rng.random() < 0.6,
+                    )
+
+        columns = [
+            "enterprise_id",
+            "name",
+            "id_card_number",
+            "entrepreneur_id",
+            "start_date",
+            "end_date",
+            "disabled",
+            "social_insurance",
+        ]
+        return self.writer.write(Employment, columns, rows())
 
 
 # --- entry points ---
@@ -1014,6 +1238,7 @@ def remove() -> dict[str, int]:
     """Delete every generated row and nothing else; returns the rows deleted per table."""
     from entrepreneurs.models import EnterpriseFigure, Product
     from incubators.models import Designation, Facility
+    from overview.models import IndicatorValue
 
     source = synthetic_source()
     orgs = Organisation.objects.filter(code__startswith=ORG_CODE_PREFIX)
@@ -1041,6 +1266,21 @@ def remove() -> dict[str, int]:
             Enterprise.founders.through.objects.filter(entrepreneur__in=people),
         )
         delete("incubator services", Incubator.services.through.objects.filter(incubator__in=incubators))
+        delete("indicator values", IndicatorValue.objects.filter(incubator__in=incubators))
+        delete(
+            "mentoring sessions",
+            MentoringSession.objects.filter(
+                Q(mentor__incubator__in=incubators) | Q(enterprise__in=firms) | Q(entrepreneur__in=people)
+            ),
+        )
+        delete("mentors", Mentor.objects.filter(incubator__in=incubators))
+        delete("employee roster", Employment.objects.filter(enterprise__in=firms))
+        # a real enterprise's employee that staff linked to a generated returnee keeps the row
+        Employment.objects.filter(entrepreneur__in=people).update(entrepreneur=None)
+        delete(
+            "operating statuses", OperatingStatus.objects.filter(Q(source_id=sid) | Q(enterprise__in=firms))
+        )
+        delete("capacities", Capacity.objects.filter(Q(source_id=sid) | Q(incubator__in=incubators)))
         for model in (Residency, SupportMeasure, Financing, EnterpriseFigure):
             delete(model._meta.model_name, model.objects.filter(source_id=sid))
         delete("products", Product.objects.filter(enterprise__in=firms))
@@ -1060,6 +1300,14 @@ def remove() -> dict[str, int]:
         ):
             # audit history of generated rows that staff edited (bulk inserts themselves leave none)
             delete(f"{model._meta.model_name} history", model.history.filter(source_id=sid))
+        for model, through in (
+            (Capacity, {"incubator_id__in": incubators}),
+            (OperatingStatus, {"enterprise_id__in": firms}),
+            (Mentor, {"incubator_id__in": incubators}),
+            (Employment, {"enterprise_id__in": firms}),
+            (MentoringSession, {"enterprise_id__in": firms}),
+        ):
+            delete(f"{model._meta.model_name} history", model.history.filter(**through))
         delete("organisation", orgs)
         delete("source", Source.objects.filter(code=SOURCE_CODE))
     from overview.stats import stats_mark_stale
@@ -1103,4 +1351,11 @@ class StderrProgress:
 def expected_rows(scale: float) -> int:
     """Roughly how many rows ``generate(scale)`` writes (for the progress bar)."""
     counts = plan(scale)
-    return sum(counts.values()) + int(counts["entrepreneurs"] * 1.1) + int(counts["enterprises"] * 1.2)
+    # links and special groups; per residency about 1.4 statuses, 3.4 employees, 1 session; 16 mentors a base
+    return (
+        sum(counts.values())
+        + int(counts["entrepreneurs"] * 1.1)
+        + int(counts["enterprises"] * 1.2)
+        + int(counts["residencies"] * 5.8)
+        + counts["incubators"] * 17
+    )

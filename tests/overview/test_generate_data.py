@@ -4,13 +4,22 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SupportMeasure
+from entrepreneurs.models import (
+    Employment,
+    Enterprise,
+    Entrepreneur,
+    Financing,
+    OperatingStatus,
+    SupportMeasure,
+)
 from entrepreneurs.models import romanise as real_romanise
 from entrepreneurs.pinyin import pinyin_search_text
 from events.models import Attendance, Event
-from incubators.models import Incubator, Residency
+from incubators.models import Capacity, Incubator, Mentor, MentoringSession, Residency
 from jining.models import Organisation, Source
 from overview import synthetic
+from overview.indicators import assess, year_period
+from overview.models import IndicatorValue
 
 SCALE = 0.05
 
@@ -19,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def all_counts():
     models = [Entrepreneur, Enterprise, Event, Attendance, Financing, SupportMeasure, Residency, Incubator]
+    models += [Capacity, Mentor, MentoringSession, OperatingStatus, Employment, IndicatorValue]
     counts = {model._meta.label: model.objects.count() for model in models}
     counts["founders"] = Enterprise.founders.through.objects.count()
     counts["special groups"] = Entrepreneur.special_groups.through.objects.count()
@@ -78,6 +88,47 @@ def test_sample_passes_model_validation(generated):
             obj.full_clean()
     for attendance in Attendance.objects.filter(event__source=generated)[:40]:
         attendance.full_clean()
+    for queryset in (
+        Capacity.objects.filter(source=generated),
+        OperatingStatus.objects.filter(source=generated),
+        Mentor.objects.filter(incubator__source=generated),
+        MentoringSession.objects.filter(enterprise__source=generated),
+        Employment.objects.filter(enterprise__source=generated),
+    ):
+        sample = list(queryset.order_by("id")[:40])
+        assert sample, queryset.model
+        for obj in sample:
+            obj.full_clean()
+
+
+def test_review_records_at_plausible_rates(article):
+    """What a base's review reads: agreements, exits of every kind (consistent with the agreement),
+    dated statuses that change, rosters with some people counted twice, mentors for each base."""
+    call_command("generate_data", scale=0.5, seed=7, no_progress=True, verbosity=0)
+    generated = Source.objects.get(code=synthetic.SOURCE_CODE)
+    residencies = Residency.objects.filter(source=generated)
+    total = residencies.count()
+    assert 0.75 * total <= residencies.exclude(agreement_end=None).count() <= 0.95 * total
+    kinds = set(residencies.exclude(exit_kind="").values_list("exit_kind", flat=True))
+    assert kinds == {"expired", "graduated", "early", "evicted"}
+    assert not residencies.filter(exit_kind="").exclude(end_date=None).exists()
+    early = residencies.filter(exit_kind__in=["early", "evicted"]).exclude(agreement_end=None)
+    assert all(r.end_date <= r.agreement_end for r in early)
+    statuses = OperatingStatus.objects.filter(source=generated)
+    resident_firms = residencies.values("enterprise").distinct().count()
+    assert statuses.values("enterprise").distinct().count() == resident_firms
+    assert {"normal", "suspended", "deregistered"} <= set(statuses.values_list("status", flat=True))
+    roster = Employment.objects.filter(enterprise__source=generated)
+    assert roster.count() > resident_firms
+    flagged = roster.counted_twice().count()
+    assert 0 < flagged < 0.2 * roster.count()
+    bases = Incubator.objects.filter(source=generated)
+    assert set(Mentor.objects.filter(incubator__in=bases).values_list("incubator", flat=True)) == set(
+        bases.values_list("id", flat=True)
+    )
+    assert set(Capacity.objects.filter(source=generated).values_list("incubator", flat=True)) == set(
+        bases.values_list("id", flat=True)
+    )
 
 
 def test_derived_fields_match_what_save_computes(generated):
@@ -119,6 +170,9 @@ def test_second_run_is_refused(generated):
 
 
 def test_remove_deletes_only_generated_rows(article, generated):
+    for base in Incubator.objects.filter(source=generated):
+        assess(base, *year_period(2022))  # stored values of a generated base go with it
+    assert IndicatorValue.objects.exists()
     assert all_counts() != article
     call_command("generate_data", remove=True, verbosity=0)
     assert all_counts() == article
