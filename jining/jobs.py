@@ -190,7 +190,8 @@ class JobRunner:
     def progress(self, done, total=None, stage=None):
         """Report ``done`` of ``total`` (rows); raises ``JobCancelled`` once the user cancelled."""
         with self._lock:
-            self.done = done if total is None and self.total is None else min(done, total or self.total)
+            limit = total if total is not None else self.total  # 0 rows is a total too
+            self.done = done if limit is None else min(done, limit)
             if total is not None:
                 self.total = total
             if stage is not None:

@@ -28,6 +28,13 @@ def test_a_job_runs_reports_progress_and_keeps_its_file(staff_user):
     assert jobs.read_file(job, JobFile.Role.OUTPUT) == b"1\n2\n3\n4\n5"
 
 
+def test_a_job_with_nothing_to_do_finishes(staff_user):
+    """0 rows is a total: an export of an empty changelist reports 0 of 0 and finishes."""
+    job = jobs.job_start(count_task, user=staff_user, kind="test", title="空", args=(0,))
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total) == (Job.State.DONE, 0, 0), job.error
+
+
 def test_a_finished_jobs_progress_reads_as_finished_not_as_its_last_stage(staff_user):
     job = Job.objects.create(kind="test", title="t", user=staff_user, state=Job.State.RUNNING)
     job.stage, job.done, job.started = "正在比对", 3, timezone.now()
