@@ -26,7 +26,13 @@ from entrepreneurs.models import (
     SpecialGroup,
     SupportMeasure,
 )
-from entrepreneurs.resources import EnterpriseResource, EntrepreneurResource, FinancingResource
+from entrepreneurs.resources import (
+    EmploymentResource,
+    EnterpriseResource,
+    EntrepreneurResource,
+    FinancingResource,
+    OperatingStatusResource,
+)
 from entrepreneurs.search import COUNTING, Window, enterprise_search, entrepreneur_search, split_terms
 from entrepreneurs.services import entrepreneur_likely_duplicates
 from incubators.models import Residency
@@ -650,7 +656,8 @@ class FinancingAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
 
 
 @admin.register(OperatingStatus)
-class OperatingStatusAdmin(SpreadsheetExportMixin, HistoryAdmin):
+class OperatingStatusAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
+    resource_classes = [OperatingStatusResource]
     list_display = ("enterprise", "observed_on", "status", "method", "note")
     list_filter = ("status", "method")
     search_fields = ("enterprise__name", "note")
@@ -680,7 +687,8 @@ class CountedTwiceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Employment)
-class EmploymentAdmin(SpreadsheetExportMixin, HistoryAdmin):
+class EmploymentAdmin(SpreadsheetImportExportMixin, HistoryAdmin):
+    resource_classes = [EmploymentResource]
     list_display = ("name", "id_card_number", "enterprise", "start_date", "end_date", "social_insurance")
     list_filter = (CountedTwiceFilter, "social_insurance")
     search_fields = ("name", "enterprise__name", "=id_card_number")

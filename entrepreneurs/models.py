@@ -780,7 +780,7 @@ class Employment(TimeStampedModel):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="employments"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100)
     id_card_number = models.CharField(
         _("ID-card number"), max_length=18, blank=True, validators=[validate_id_card]
     )
@@ -826,8 +826,12 @@ class Employment(TimeStampedModel):
     def __str__(self):
         return f"{self.name} @ {self.enterprise}"
 
-    def clean(self):
+    def fill_derived(self):
+        """The ID-card number normalised (what tells two rows apart); the import calls this too."""
         if self.id_card_number:
             self.id_card_number = normalize_id_card(self.id_card_number)
+
+    def clean(self):
+        self.fill_derived()
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})

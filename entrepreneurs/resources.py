@@ -1,10 +1,14 @@
-"""Spreadsheet import and export of entrepreneurs, enterprises and financing (see jining.importing).
+"""Spreadsheet import and export of entrepreneurs, enterprises, financing, employee rosters and
+operating-status observations (see jining.importing).
 
 Re-importing a file updates the records it matches instead of adding them again:
 
 * an entrepreneur by ID-card number; without one, by name + year of birth + hometown county;
 * an enterprise by unified social credit code; without one, by name + year registered;
-* a financing record by enterprise + kind + date + amount.
+* a financing record by enterprise + kind + date + amount;
+* a roster row by enterprise + ID-card number + start date; without a card, by enterprise + name +
+  start date;
+* a status observation by enterprise + day observed + how observed.
 """
 
 from collections import defaultdict
@@ -12,9 +16,16 @@ from collections import defaultdict
 from django.db.models import Q
 from django.utils.translation import gettext
 
-from entrepreneurs.models import Enterprise, Entrepreneur, Financing, SpecialGroup
+from entrepreneurs.models import (
+    Employment,
+    Enterprise,
+    Entrepreneur,
+    Financing,
+    OperatingStatus,
+    SpecialGroup,
+)
 from entrepreneurs.services import same_person_likely
-from jining.importing.resources import SpreadsheetResource, column
+from jining.importing.resources import SpreadsheetResource, column, labels
 from jining.importing.widgets import (
     ChoiceWidget,
     DateWidget,
@@ -23,8 +34,10 @@ from jining.importing.widgets import (
     ListWidget,
     LookupWidget,
     TextWidget,
+    YesNoWidget,
 )
 from jining.models import Organisation
+from jining.personal import mask_id_card
 
 ENTREPRENEUR_KEYS = ("id_card_number", "name")
 ENTERPRISE_KEYS = ("credit_code", "name", "short_name")
@@ -233,3 +246,117 @@ class FinancingResource(SpreadsheetResource):
         if any(value is None for value in key.values()):
             return None
         return index.one(**key)
+
+
+class EmploymentResource(SpreadsheetResource):
+    """The employee roster (带动就业花名册) as the clerks keep it: one row per person and job."""
+
+    enterprise = column(Employment, "enterprise", LookupWidget(Enterprise, ENTERPRISE_KEYS))
+    name = text(Employment, "name")
+    id_card_number = text(Employment, "id_card_number")
+    entrepreneur = column(Employment, "entrepreneur", LookupWidget(Entrepreneur, ENTREPRENEUR_KEYS))
+    start_date = column(Employment, "start_date", DateWidget())
+    end_date = column(Employment, "end_date", DateWidget())
+    disabled = column(Employment, "disabled", YesNoWidget())
+    social_insurance = column(Employment, "social_insurance", YesNoWidget())
+
+    required_columns = labels(Employment, "enterprise", "name", "start_date")
+    code_fields = ("id_card_number",)
+
+    class Meta:
+        model = Employment
+        fields = (
+            "enterprise",
+            "name",
+            "id_card_number",
+            "entrepreneur",
+            "start_date",
+            "end_date",
+            "disabled",
+            "social_insurance",
+        )
+        export_order = fields
+
+    def candidates(self, probes):
+        return Q(enterprise_id__in={probe.enterprise_id for probe in probes if probe.enterprise_id})
+
+    def match(self, probe, index):
+        if not (probe.enterprise_id and probe.start_date):
+            return None
+        if probe.id_card_number:  # normalised (fill_derived)
+            return index.one(
+                enterprise_id=probe.enterprise_id,
+                id_card_number=probe.id_card_number,
+                start_date=probe.start_date,
+            )
+        return index.one(
+            enterprise_id=probe.enterprise_id, name=probe.name, start_date=probe.start_date, id_card_number=""
+        )
+
+    def warnings(self, rows):
+        """A person counted twice: the same ID card on another roster over an overlapping period
+        (on record or on another row of the file), or founder of another enterprise. The card is
+        named masked: the warning is shown to whoever imports."""
+        found = defaultdict(list)
+        rows = [(number, record) for number, record, _new in rows if record.id_card_number]
+        cards = {record.id_card_number for _number, record in rows}
+        on_record = defaultdict(list)
+        for other in Employment.objects.filter(id_card_number__in=cards).select_related("enterprise"):
+            on_record[other.id_card_number].append(other)
+        founders = defaultdict(set)
+        for card, enterprise in Enterprise.founders.through.objects.filter(
+            entrepreneur__id_card_number__in=cards
+        ).values_list("entrepreneur__id_card_number", "enterprise_id"):
+            founders[card].add(enterprise)
+        for number, record in rows:
+            card = record.id_card_number
+            others = [o for o in on_record[card] if o.pk != record.pk and overlaps(o, record)]
+            others += [o for n, o in rows if n != number and o.id_card_number == card and overlaps(o, record)]
+            for other in others:
+                found[number].append(
+                    gettext(
+                        "%(card)s is also on the roster of %(enterprise)s from %(start)s: one person "
+                        "counts once at a time."
+                    )
+                    % {"card": mask_id_card(card), "enterprise": other.enterprise, "start": other.start_date}
+                )
+            if founders[card] - {record.enterprise_id}:
+                found[number].append(
+                    gettext("%(card)s founded another enterprise: counted as its founder, not again here.")
+                    % {"card": mask_id_card(card)}
+                )
+        return found
+
+
+def overlaps(one, other) -> bool:
+    """Whether two roster rows' periods share a day (an empty end: still employed)."""
+    return (one.end_date is None or one.end_date >= other.start_date) and (
+        other.end_date is None or other.end_date >= one.start_date
+    )
+
+
+class OperatingStatusResource(SpreadsheetResource):
+    """Dated observations of enterprises' operating status (visits, tax records, the registry)."""
+
+    enterprise = column(OperatingStatus, "enterprise", LookupWidget(Enterprise, ENTERPRISE_KEYS))
+    observed_on = column(OperatingStatus, "observed_on", DateWidget())
+    status = column(OperatingStatus, "status", ChoiceWidget(OperatingStatus.Status.choices))
+    method = column(OperatingStatus, "method", ChoiceWidget(OperatingStatus.Method.choices))
+    note = text(OperatingStatus, "note")
+
+    required_columns = labels(OperatingStatus, "enterprise", "observed_on", "status", "method")
+
+    class Meta:
+        model = OperatingStatus
+        fields = ("enterprise", "observed_on", "status", "method", "note")
+        export_order = fields
+
+    def candidates(self, probes):
+        return Q(enterprise_id__in={probe.enterprise_id for probe in probes if probe.enterprise_id})
+
+    def match(self, probe, index):
+        if not (probe.enterprise_id and probe.observed_on and probe.method):
+            return None
+        return index.one(
+            enterprise_id=probe.enterprise_id, observed_on=probe.observed_on, method=probe.method
+        )

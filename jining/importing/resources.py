@@ -181,6 +181,12 @@ class SpreadsheetResource(resources.ModelResource):
         return headers, notes
 
 
+def labels(model, *attributes) -> tuple[str, ...]:
+    """The column headings of ``model``'s fields ``attributes``, as ``column`` heads them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return tuple(str(model._meta.get_field(attribute).verbose_name) for attribute in attributes)
+
+
 def column(model, attribute, widget, **kwargs):
     """A column headed by the label of ``model``'s field ``attribute`` in the staff's language
     (``LANGUAGE_CODE``, 简体中文): the import's column is the form's label, one source for both."""
