@@ -136,6 +136,8 @@ DERIVED_MODELS = [
     "overview.statssnapshot",
     # A base's indicators as the assessment job stored them (overview/indicators.py).
     "overview.indicatorvalue",
+    # What came of the events, as the outcomes job counted it (overview/outcomes.py).
+    "overview.eventoutcome",
     # Background work in progress, not records (jining.jobs).
     "jining.job",
     "jining.jobfile",

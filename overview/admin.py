@@ -4,14 +4,18 @@ and sources with the figures taken from them."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from incubators.models import Incubator, RuleSet
+from incubators.models import Incubator, Indicator, RuleSet
 from jining.admin import RECORD_FIELDSET
 from jining.aggregates import count_of
 from jining.formatting import qualified_value
@@ -19,10 +23,11 @@ from jining.history import HistoryAdmin
 from jining.importing.admin import SpreadsheetExportMixin
 from jining.jobs import job_start
 from jining.models import Source
-from overview.indicators import year_period
-from overview.models import IndicatorValue, ReportedFigure, StatsSnapshot
+from overview.assessment import assessment_rows, default_rule_set, other_figures
+from overview.indicators import counted, rows_behind, year_period
+from overview.models import EventOutcome, IndicatorValue, ReportedFigure, StatsSnapshot
 from overview.tasks import KIND as STATS_REFRESH_KIND
-from overview.tasks import assessment_task, dossier_task, stats_refresh_task
+from overview.tasks import assessment_task, dossier_task, outcomes_task, stats_refresh_task
 
 
 def figure_text(figure: ReportedFigure) -> str:
@@ -231,6 +236,35 @@ class AssessmentForm(forms.Form):
         return data
 
 
+class RuleSetChoiceForm(forms.Form):
+    """The rule set an assessment page compares with (?rule_set=)."""
+
+    rule_set = forms.ModelChoiceField(label=_("rule set"), queryset=RuleSet.objects.all(), required=False)
+
+
+class PeriodForm(forms.Form):
+    """The period of a drill-down (?start=&end=)."""
+
+    start = forms.DateField(label=_("from"))
+    end = forms.DateField(label=_("until"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The period cannot end before it starts."))
+        return data
+
+    def errors_text(self) -> list[str]:
+        return [
+            f"{self.fields[name].label if name in self.fields else ''} {' '.join(errors)}".strip()
+            for name, errors in self.errors.items()
+        ]
+
+
+#: Rows per page of a drill-down.
+ROWS_PER_PAGE = 100
+
+
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(admin.ModelAdmin):
     """Stored indicator values, read-only; the add page computes them (a background job)."""
@@ -251,6 +285,11 @@ class IndicatorValueAdmin(admin.ModelAdmin):
     readonly_fields = list_display
     fields = list_display
     assess_template = "admin/overview/indicatorvalue/assess.html"
+    assessment_template = "admin/overview/indicatorvalue/assessment.html"
+    rows_template = "admin/overview/indicatorvalue/rows.html"
+
+    def get_list_display(self, request):
+        return (*self.list_display, "assessment_link")
 
     # Derived values (settings.DERIVED_MODELS): who may change bases may compute them, who may view
     # bases may read them.
@@ -320,3 +359,178 @@ class IndicatorValueAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, self.assess_template, context)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "assessment/<int:incubator_id>/",
+                self.admin_site.admin_view(self.assessment_view),
+                name="{}_{}_assessment".format(*info),
+            ),
+            path(
+                "assessment/<int:incubator_id>/<slug:indicator>/",
+                self.admin_site.admin_view(self.rows_view),
+                name="{}_{}_rows".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("assessment"))
+    def assessment_link(self, obj):
+        url = reverse("admin:overview_indicatorvalue_assessment", args=[obj.incubator_id])
+        return format_html('<a href="{}">{}</a>', url, _("assessment page"))
+
+    def assessment_view(self, request, incubator_id):
+        """A base's stored indicators, period by period, beside a rule set's thresholds."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        base = get_object_or_404(Incubator, pk=incubator_id)
+        choice = RuleSetChoiceForm(request.GET or None)
+        rule_set = None
+        if choice.is_bound and choice.is_valid():
+            rule_set = choice.cleaned_data["rule_set"]
+        elif choice.is_bound:
+            self.message_user(
+                request, _("That rule set does not exist; the default one is shown."), messages.ERROR
+            )
+        rule_set = rule_set or default_rule_set()
+        periods, rows = assessment_rows(base, rule_set)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Assessment of %(base)s") % {"base": base.name},
+            "opts": self.opts,
+            "base": base,
+            "rule_set": rule_set,
+            "choice": RuleSetChoiceForm(initial={"rule_set": rule_set}),
+            "periods": periods,
+            "rows": rows,
+            "other_figures": other_figures(base),
+            "can_compute": self.has_add_permission(request),
+        }
+        return TemplateResponse(request, self.assessment_template, context)
+
+    def rows_view(self, request, incubator_id, indicator):
+        """The records behind one indicator of a base for a period (?start=&end=)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        base = get_object_or_404(Incubator, pk=incubator_id)
+        if indicator not in Indicator.values:
+            raise Http404(_("No such indicator."))
+        period = PeriodForm(request.GET)
+        if not period.is_valid():
+            self.message_user(request, " ".join(period.errors_text()), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:overview_indicatorvalue_assessment", args=[base.pk]))
+        start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+        sections = []
+        for queryset in rows_behind(base, indicator, start, end):
+            model = queryset.model
+            meta = model._meta
+            allowed = request.user.has_perm(f"{meta.app_label}.view_{meta.model_name}")
+            page = Paginator(queryset, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+            rows = list(page.object_list) if allowed else []
+            marks = counted(indicator, rows, end) or {}
+            sections.append(
+                {
+                    "title": meta.verbose_name_plural,
+                    "allowed": allowed,
+                    "page": page,
+                    "rows": [(row, self.change_url(model, row), marks.get(row.pk)) for row in rows],
+                    "marked": bool(marks),
+                }
+            )
+        query = {"start": start.isoformat(), "end": end.isoformat()}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(indicator)s of %(base)s, %(start)s – %(end)s")
+            % {"indicator": Indicator(indicator).label, "base": base.name, "start": start, "end": end},
+            "opts": self.opts,
+            "base": base,
+            "indicator": Indicator(indicator),
+            "sections": sections,
+            "query": urlencode(query),
+            "stored": IndicatorValue.objects.filter(
+                incubator=base, indicator=indicator, period_start=start, period_end=end
+            ).first(),
+        }
+        return TemplateResponse(request, self.rows_template, context)
+
+    def change_url(self, model, row):
+        if not self.admin_site.is_registered(model):
+            return None
+        meta = model._meta
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[row.pk])
+
+
+class OutcomesForm(forms.Form):
+    """The window of "what came of the events": within how many months of the first attendance."""
+
+    months = forms.IntegerField(label=_("within months"), min_value=1, max_value=120, initial=12)
+
+
+@admin.register(EventOutcome)
+class EventOutcomeAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """What came of the events, as the outcomes job stored it: read-only and exportable; the add
+    page starts the job."""
+
+    list_display = (
+        "label",
+        "scope",
+        "months",
+        "attended",
+        "enterprise",
+        "residency",
+        "support",
+        "financing",
+        "computed_at",
+    )
+    list_filter = ("scope", "months")
+    search_fields = ("label",)
+    readonly_fields = list_display
+    fields = ("key", *list_display)
+    compute_template = "admin/overview/eventoutcome/compute.html"
+
+    # Derived values (settings.DERIVED_MODELS): who may view events may read them, who may change
+    # events may recompute them.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("events.view_event")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("events.change_event")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """GET: the window form; POST: queue the outcomes job, then its progress page."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = OutcomesForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            months = form.cleaned_data["months"]
+            job = job_start(
+                outcomes_task,
+                user=request.user,
+                kind="event_outcomes",
+                title=str(_("What came of the events (within %(months)s months)") % {"months": months}),
+                params={"months": months},
+                kwargs={"months": months},
+            )
+            self.message_user(
+                request, _("What came of the events is being counted in the background."), messages.SUCCESS
+            )
+            return HttpResponseRedirect(reverse("admin:jining_job_change", args=[job.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Count what came of the events"),
+            "opts": self.opts,
+            "form": form,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.compute_template, context)

@@ -93,7 +93,7 @@ def chart_list(data):
 
 
 def dashboard_context() -> dict:
-    """Everything the admin index template needs, charts already rendered as SVG (2 queries)."""
+    """Everything the admin index template needs, charts already rendered as SVG (3 queries)."""
     stats = figure_stats()
     data = stats["dashboard"]
     computed = stats["computed_at"] != NEVER_COMPUTED
@@ -104,4 +104,26 @@ def dashboard_context() -> dict:
         "stats_stale": stats["stale"],
         "dashboard_computed": data is not None,
         "charts": [] if data is None else chart_list(data),
+        **event_outcomes(),
     }
+
+
+#: The window the dashboard shows what came of the events in, when it was counted.
+OUTCOME_MONTHS = 12
+
+
+def event_outcomes() -> dict:
+    """What came of the events per kind, as the outcomes job stored it (1 query): the 12-month
+    window when counted, else the window counted last."""
+    from overview.models import EventOutcome
+
+    rows = list(EventOutcome.objects.filter(scope=EventOutcome.Scope.KIND).order_by("-attended", "key"))
+    if not rows:
+        return {"outcomes": [], "outcome_months": None, "outcomes_computed_at": None}
+    months = (
+        OUTCOME_MONTHS
+        if any(r.months == OUTCOME_MONTHS for r in rows)
+        else max(rows, key=lambda r: r.computed_at).months
+    )
+    shown = [r for r in rows if r.months == months]
+    return {"outcomes": shown, "outcome_months": months, "outcomes_computed_at": shown[0].computed_at}

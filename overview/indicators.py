@@ -32,7 +32,8 @@ The database selects and counts; the day-weighted sums of the utilisation rate a
 normal operation are added up from the rows it returns.
 
 ``indicators(base, start, end)`` gives each as an ``IndicatorFigure`` (value, numerator, denominator);
-``rows_behind`` gives the records behind one, for the drill-down.
+``rows_behind(base, indicator, start, end)`` the records behind one, for the drill-down, and
+``counted`` which of a rate's rows count toward its numerator.
 """
 
 import dataclasses
@@ -41,7 +42,14 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q
 
-from entrepreneurs.models import Employment, Enterprise, Financing, OperatingStatus, SupportMeasure
+from entrepreneurs.models import (
+    Employment,
+    Enterprise,
+    Entrepreneur,
+    Financing,
+    OperatingStatus,
+    SupportMeasure,
+)
 from events.models import Event
 from incubators.models import Capacity, Incubator, Indicator, Mentor, Residency
 
@@ -168,62 +176,73 @@ def normal_run_days(observations, until: datetime.date) -> int:
     return longest
 
 
-def success_rate(base, end) -> IndicatorFigure:
-    ended = list(
-        Residency.objects.filter(incubator__in=base_ids(base), end_date__lte=end).values_list(
-            "pk", "enterprise_id"
-        )
-    )
+def succeeded(enterprises, end) -> set[int]:
+    """Of ``enterprises`` (ids), those that operated normally for ``SUCCESS_DAYS`` in one run up to
+    ``end``."""
     statuses: dict[int, list] = {}
-    enterprises = {enterprise for _pk, enterprise in ended if enterprise}
     for enterprise, day, status in (
         OperatingStatus.objects.filter(enterprise__in=enterprises, observed_on__lte=end)
         .order_by("enterprise", "observed_on", "id")
         .values_list("enterprise_id", "observed_on", "status")
     ):
         statuses.setdefault(enterprise, []).append((day, status))
-    succeeded = sum(
-        1
-        for _pk, enterprise in ended
-        if enterprise and normal_run_days(statuses.get(enterprise, []), end) >= SUCCESS_DAYS
-    )
-    return percentage(Indicator.SUCCESS_RATE, succeeded, len(ended))
+    return {enterprise for enterprise, seen in statuses.items() if normal_run_days(seen, end) >= SUCCESS_DAYS}
+
+
+def ended_by(base, end):
+    """The residencies the success rate is over: ended on or before ``end``."""
+    return Residency.objects.filter(incubator__in=base_ids(base), end_date__lte=end)
+
+
+def success_rate(base, end) -> IndicatorFigure:
+    ended = list(ended_by(base, end).values_list("pk", "enterprise_id"))
+    good = succeeded({enterprise for _pk, enterprise in ended if enterprise}, end)
+    return percentage(Indicator.SUCCESS_RATE, sum(1 for _pk, e in ended if e in good), len(ended))
+
+
+def expiring(base, start, end):
+    """The residencies the on-time exit rate is over: the agreement ended in the period while the
+    resident was still in."""
+    return Residency.objects.filter(
+        incubator__in=base_ids(base), agreement_end__gte=start, agreement_end__lte=end
+    ).exclude(end_date__lt=F("agreement_end"))
+
+
+def left_on_time(agreed: datetime.date, left: datetime.date | None) -> bool:
+    return left is not None and left <= agreed + datetime.timedelta(days=EXIT_GRACE_DAYS)
 
 
 def on_time_exit_rate(base, start, end) -> IndicatorFigure:
-    expiring = list(
-        Residency.objects.filter(
-            incubator__in=base_ids(base), agreement_end__gte=start, agreement_end__lte=end
-        )
-        .exclude(end_date__lt=F("agreement_end"))
-        .values_list("agreement_end", "end_date")
+    rows = list(expiring(base, start, end).values_list("agreement_end", "end_date"))
+    on_time = sum(1 for agreed, left in rows if left_on_time(agreed, left))
+    return percentage(Indicator.ON_TIME_EXIT_RATE, on_time, len(rows))
+
+
+def resident_enterprises(base, start, end):
+    return residencies_in(base, start, end).filter(enterprise__isnull=False).values("enterprise_id")
+
+
+def roster(base, start, end):
+    """The roster rows of the period's resident enterprises with a job in the period."""
+    return Employment.objects.filter(enterprise__in=resident_enterprises(base, start, end)).filter(
+        in_period(start, end)
     )
-    on_time = sum(
-        1
-        for agreed, left in expiring
-        if left is not None and left <= agreed + datetime.timedelta(days=EXIT_GRACE_DAYS)
-    )
-    return percentage(Indicator.ON_TIME_EXIT_RATE, on_time, len(expiring))
 
 
 def jobs(base, start, end) -> int:
     """People on the rosters of the period's resident enterprises with a job in the period, counted
     by the database: distinct ID cards, and each row without one."""
-    enterprises = residencies_in(base, start, end).filter(enterprise__isnull=False).values("enterprise_id")
-    counts = (
-        Employment.objects.filter(enterprise__in=enterprises)
-        .filter(in_period(start, end))
-        .aggregate(
-            people=Count("id_card_number", distinct=True, filter=~Q(id_card_number="")),
-            unnamed=Count("pk", filter=Q(id_card_number="")),
-        )
+    counts = roster(base, start, end).aggregate(
+        people=Count("id_card_number", distinct=True, filter=~Q(id_card_number="")),
+        unnamed=Count("pk", filter=Q(id_card_number="")),
     )
     return counts["people"] + counts["unnamed"]
 
 
 def founder_count(base, start, end) -> int:
-    enterprises = residencies_in(base, start, end).filter(enterprise__isnull=False).values("enterprise_id")
-    founders = Enterprise.founders.through.objects.filter(enterprise__in=enterprises)
+    founders = Enterprise.founders.through.objects.filter(
+        enterprise__in=resident_enterprises(base, start, end)
+    )
     return founders.aggregate(n=Count("entrepreneur", distinct=True))["n"]
 
 
@@ -263,6 +282,65 @@ def resident_of(enterprise, person, enterprises, persons, founders) -> set:
     if person in founders:
         found.add(("e", founders[person]))
     return found
+
+
+def rows_behind(base: Incubator, indicator: str, start: datetime.date, end: datetime.date) -> list:
+    """The records behind one indicator of ``base`` for the period, one queryset per model, for the
+    drill-down: what the figure counts (or, for a rate, its denominator)."""
+    residencies = Residency.objects.select_related("incubator", "enterprise", "entrepreneur")
+    in_base = Residency.objects.filter(incubator__in=base_ids(base))
+    dated = Q(date__gte=start, date__lte=end)
+    if indicator in (Indicator.RESIDENTS, Indicator.UTILISATION):
+        return [residencies.filter(pk__in=residencies_in(base, start, end).values("pk"))]
+    if indicator == Indicator.NEW_RESIDENTS:
+        new = residencies_in(base, start, end).filter(start_date__gte=start)
+        return [residencies.filter(pk__in=new.values("pk"))]
+    if indicator == Indicator.SUCCESS_RATE:
+        return [residencies.filter(pk__in=ended_by(base, end).values("pk"))]
+    if indicator == Indicator.ON_TIME_EXIT_RATE:
+        return [residencies.filter(pk__in=expiring(base, start, end).values("pk"))]
+    if indicator in (Indicator.JOBS, Indicator.JOBS_PER_FOUNDER):
+        found = [roster(base, start, end).select_related("enterprise")]
+        if indicator == Indicator.JOBS_PER_FOUNDER:
+            enterprises = resident_enterprises(base, start, end)
+            found.append(Entrepreneur.objects.filter(enterprises__in=enterprises).distinct())
+        return found
+    if indicator == Indicator.MENTORS:
+        return [Mentor.objects.filter(incubator__in=base_ids(base)).filter(in_period(start, end))]
+    if indicator == Indicator.EVENTS:
+        return [
+            Event.objects.filter(
+                host_incubator__in=base_ids(base), start_date__gte=start, start_date__lte=end
+            )
+        ]
+    if indicator == Indicator.SUPPORTED:
+        period = in_base.filter(in_period(start, end))
+        enterprises = period.filter(enterprise__isnull=False).values("enterprise_id")
+        persons = period.filter(enterprise__isnull=True).values("entrepreneur_id")
+        founders = Enterprise.founders.through.objects.filter(enterprise__in=enterprises).values(
+            "entrepreneur_id"
+        )
+        support = SupportMeasure.objects.filter(dated).filter(
+            Q(enterprise__in=enterprises) | Q(entrepreneur__in=persons) | Q(entrepreneur__in=founders)
+        )
+        financing = Financing.objects.filter(dated).filter(
+            Q(enterprise__in=enterprises) | Q(borrower__in=persons) | Q(borrower__in=founders)
+        )
+        return [
+            support.select_related("enterprise", "entrepreneur"),
+            financing.select_related("enterprise", "borrower"),
+        ]
+    raise ValueError(f"unknown indicator {indicator!r}")
+
+
+def counted(indicator: str, rows: list, end: datetime.date) -> dict[int, bool] | None:
+    """For a rate's drill-down: which of ``rows`` (residencies) count toward its numerator."""
+    if indicator == Indicator.SUCCESS_RATE:
+        good = succeeded({row.enterprise_id for row in rows if row.enterprise_id}, end)
+        return {row.pk: row.enterprise_id in good for row in rows}
+    if indicator == Indicator.ON_TIME_EXIT_RATE:
+        return {row.pk: left_on_time(row.agreement_end, row.end_date) for row in rows}
+    return None
 
 
 def indicators(base: Incubator, start: datetime.date, end: datetime.date) -> list[IndicatorFigure]:

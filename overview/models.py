@@ -268,3 +268,38 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.incubator_id} {self.period_start}–{self.period_end} {self.indicator}: {self.value}"
+
+
+class EventOutcome(models.Model):
+    """What came of the events of one kind, series or event within ``months``, as the outcomes job
+    counted it (``overview.outcomes``); the dashboard and the export read these."""
+
+    class Scope(models.TextChoices):
+        KIND = "kind", _("event kind")
+        SERIES = "series", _("event series")
+        EVENT = "event", _("single event")
+
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    key = models.CharField(
+        _("key"), max_length=40, help_text=_("The event kind's code, or the series' or event's number.")
+    )
+    label = models.CharField(_("name"), max_length=300)
+    months = models.PositiveSmallIntegerField(_("within months"))
+    attended = models.PositiveIntegerField(_("people who attended"))
+    enterprise = models.PositiveIntegerField(_("registered an enterprise"))
+    residency = models.PositiveIntegerField(_("entered a base"))
+    support = models.PositiveIntegerField(_("received support"))
+    financing = models.PositiveIntegerField(_("raised financing"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["months", "scope", "-attended", "key"]
+        verbose_name = _("event outcome")
+        verbose_name_plural = _("event outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "months"], name="eventoutcome_unique"),
+            models.CheckConstraint(condition=models.Q(months__gte=1), name="eventoutcome_months_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.months})"

@@ -77,3 +77,14 @@ def dossier_task(run, incubator_id, start, end, rule_set_id=None):
         )
     run.progress(2, 2)
     return counts
+
+
+@job_task()
+def outcomes_task(run, months=12):
+    """What came of the events within ``months``: every kind's, series' and event's funnel, stored
+    (overview/outcomes.py)."""
+    from overview.outcomes import SCOPES, store_outcomes
+
+    run.progress(0, len(SCOPES), stage=str(_("Counting what came of the events")))
+    stored = store_outcomes(int(months), progress=run.progress)
+    return {"months": int(months), "rows": stored}

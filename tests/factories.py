@@ -44,7 +44,7 @@ from jining.models import (
     Source,
 )
 from jining.validators import id_card_check_char, uscc_check_char
-from overview.models import IndicatorValue, ReportedFigure, StatsSnapshot
+from overview.models import EventOutcome, IndicatorValue, ReportedFigure, StatsSnapshot
 
 
 def make_id_card(n: int, birth: datetime.date = datetime.date(1985, 6, 15), male: bool = True) -> str:
@@ -452,4 +452,20 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     period_end = datetime.date(2019, 12, 31)
     indicator = Indicator.RESIDENTS
     value = Decimal("3")
+    computed_at = factory.LazyFunction(timezone.now)
+
+
+class EventOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventOutcome
+
+    scope = EventOutcome.Scope.KIND
+    key = factory.Sequence(lambda n: f"kind-{n}")
+    label = factory.Sequence(lambda n: f"培训{n}")
+    months = 12
+    attended = 10
+    enterprise = 3
+    residency = 2
+    support = 4
+    financing = 1
     computed_at = factory.LazyFunction(timezone.now)

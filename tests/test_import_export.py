@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from entrepreneurs.models import Enterprise, Entrepreneur, Financing
+from entrepreneurs.models import Employment, Enterprise, Entrepreneur, Financing, OperatingStatus
 from events.models import Attendance, Event
 from jining.importing.cells import neutralise
 from jining.importing.formats import CSV, XLSX, decode_text
@@ -34,7 +34,7 @@ def user_with(username, *codenames):
     return user
 
 
-MODELS = ("entrepreneur", "enterprise", "event", "financing")
+MODELS = ("entrepreneur", "enterprise", "event", "financing", "employment", "operatingstatus")
 
 
 @pytest.fixture
@@ -262,6 +262,91 @@ def test_financing_import_matches_enterprise_kind_date_and_amount(editor_client)
     assert Financing.objects.get(kind="grant").amount == Decimal("50000")
 
 
+# --- Rosters and status observations (issue 15) ---
+
+ROSTER_HEADERS = ["创业实体", "姓名", "身份证号", "开始日期", "结束日期", "残疾人", "参加社会保险"]
+
+
+def test_roster_import_matches_card_or_name_and_start_and_updates_on_reimport(editor_client):
+    factories.EnterpriseFactory(name="智杰皮具有限公司")
+    card = factories.make_id_card(31)
+    rows = [
+        ROSTER_HEADERS,
+        ["智杰皮具有限公司", "王五", card.lower(), "2019-03-01", "", "否", "是"],
+        ["智杰皮具有限公司", "赵六", "", "2019-04-01", "", "", "否"],
+    ]
+    kwargs = {"model": "entrepreneurs_employment"}
+    import_file(editor_client, csv_file(rows), **kwargs)
+    assert Employment.objects.get(name="王五").id_card_number == card  # normalised: upper-case X
+    rows[1][4] = "2020-06-30"  # 王五 left: matched by card and start
+    rows[2][6] = "是"  # 赵六: no card, matched by name and start
+    import_file(editor_client, csv_file(rows), **kwargs)
+    assert Employment.objects.count() == 2
+    assert Employment.objects.get(name="王五").end_date == datetime.date(2020, 6, 30)
+    assert Employment.objects.get(name="赵六").social_insurance is True
+
+
+def test_roster_import_refuses_a_bad_row_and_writes_nothing(editor_client):
+    factories.EnterpriseFactory(name="智杰皮具有限公司")
+    rows = [
+        ROSTER_HEADERS,
+        ["智杰皮具有限公司", "王五", "", "2019-03-01", "", "", ""],
+        ["智杰皮具有限公司", "赵六", "", "2019-04-01", "2019-01-01", "", ""],  # ends before it starts
+        ["查无此企业", "钱七", "", "2019-04-01", "", "", ""],
+    ]
+    response = preview(editor_client, csv_file(rows), model="entrepreneurs_employment")
+    assert not confirmable(response)
+    problems = response.context["problems"]
+    assert any(p.startswith("第 3 行") for p in problems) and any(p.startswith("第 4 行") for p in problems)
+    assert not Employment.objects.exists()
+    missing = preview(editor_client, csv_file([["姓名"], ["王五"]]), model="entrepreneurs_employment")
+    assert "创业实体" in missing.context["problems"][0] and "导入模板" in missing.context["problems"][0]
+
+
+def test_roster_import_warns_of_a_person_counted_twice_with_the_card_masked(editor_client):
+    card = factories.make_id_card(32)
+    factories.EmploymentFactory(
+        enterprise=factories.EnterpriseFactory(name="甲公司"),
+        id_card_number=card,
+        start_date=datetime.date(2019, 1, 1),
+    )
+    factories.EnterpriseFactory(name="乙公司")
+    founder_card = factories.make_id_card(33)
+    founder = factories.EntrepreneurFactory(id_card_number=founder_card)
+    factories.EnterpriseFactory(name="丙公司", founders=[founder])
+    rows = [
+        ROSTER_HEADERS,
+        ["乙公司", "王五", card, "2019-06-01", "", "", ""],  # still on 甲公司's roster
+        ["乙公司", "李四", founder_card, "2019-06-01", "", "", ""],  # founded 丙公司
+        ["乙公司", "赵六", "", "2019-06-01", "", "", ""],
+    ]
+    response = preview(editor_client, csv_file(rows), model="entrepreneurs_employment")
+    assert confirmable(response)  # warnings do not stop the import
+    warnings = response.context["job"].result["warnings"]
+    assert any(line.startswith("第 2 行") and "甲公司" in line for line in warnings)
+    assert any(line.startswith("第 3 行") for line in warnings)
+    assert not any(line.startswith("第 4 行") for line in warnings)
+    assert card not in " ".join(warnings) and card[-4:] in " ".join(warnings)
+
+
+def test_status_import_adds_dated_observations_and_matches_day_and_method(editor_client):
+    enterprise = factories.EnterpriseFactory(name="智杰皮具有限公司")
+    rows = [
+        ["创业实体", "观察日期", "经营状态", "观察方式", "备注"],
+        ["智杰皮具有限公司", "2019-03-01", "normal", "visit", ""],
+        [enterprise.credit_code, "2020-03-01", "suspended", "tax", "无纳税"],
+    ]
+    kwargs = {"model": "entrepreneurs_operatingstatus"}
+    import_file(editor_client, csv_file(rows), **kwargs)
+    rows[2][4] = "全年无纳税"
+    import_file(editor_client, csv_file(rows), **kwargs)
+    assert OperatingStatus.objects.count() == 2  # the second import updated, never overwrote a status
+    assert OperatingStatus.objects.get(status="suspended").note == "全年无纳税"
+    rows[1][2] = "倒闭"
+    problems = preview(editor_client, csv_file(rows), **kwargs).context["problems"]
+    assert problems[0].startswith("第 2 行，“经营状态”列：“倒闭”")
+
+
 # --- Template ---
 
 
@@ -272,6 +357,11 @@ def test_financing_import_matches_enterprise_kind_date_and_amount(editor_client)
         ("entrepreneurs_enterprise", ["企业名称", "简称或品牌", "统一社会信用代码", "成立年份"]),
         ("events_event", ["活动名称", "活动类型", "日期"]),
         ("entrepreneurs_financing", ["企业", "融资类型", "金额（元）", "日期"]),
+        (
+            "entrepreneurs_employment",
+            ["创业实体", "姓名", "身份证号", "返乡创业人员", "开始日期", "结束日期"],
+        ),
+        ("entrepreneurs_operatingstatus", ["创业实体", "观察日期", "经营状态", "观察方式", "备注"]),
     ],
 )
 def test_import_template_downloads_with_the_chinese_headers(editor_client, model, headers):
@@ -449,6 +539,7 @@ def test_every_program_changelist_exports(staff_client, model):
     factories.CapacityFactory()
     factories.MentoringSessionFactory()
     factories.ThresholdFactory()
+    factories.EventOutcomeFactory()
     changelist = staff_client.get(reverse(f"admin:{model}_changelist"))
     assert reverse(f"admin:{model}_export") in changelist.text
     rows = csv_rows(export(staff_client, model=model))

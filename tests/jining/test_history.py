@@ -9,15 +9,25 @@ from events.models import Attendance
 from events.services import attendance_add_many
 from jining.history import HistoryAdmin
 from jining.models import AccessLog, ApiToken, BinEntry, Job, Organisation, PartnerAccount, User
-from overview.models import IndicatorValue, StatsSnapshot
+from overview.models import EventOutcome, IndicatorValue, StatsSnapshot
 from tests import factories
 from tests.admin_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
-# StatsSnapshot, IndicatorValue: derived, recomputed; Job: work in progress, not a record.
+# StatsSnapshot, IndicatorValue, EventOutcome: derived, recomputed; Job: work in progress, not a record.
 # The access log and the recycle bin are never changed; the bin is itself the record of deletes.
-NOT_TRACKED = {User, ApiToken, PartnerAccount, StatsSnapshot, IndicatorValue, Job, AccessLog, BinEntry}
+NOT_TRACKED = {
+    User,
+    ApiToken,
+    PartnerAccount,
+    StatsSnapshot,
+    IndicatorValue,
+    EventOutcome,
+    Job,
+    AccessLog,
+    BinEntry,
+}
 
 
 def url(obj, view, *args):

@@ -19,7 +19,7 @@ from jining.services import (
     program_model_labels,
     roles_sync,
 )
-from overview.models import IndicatorValue
+from overview.models import EventOutcome, IndicatorValue
 from tests import factories
 from tests.admin_forms import form_data
 from tests.jining.test_admin import build
@@ -87,6 +87,8 @@ def admin_urls(model, model_admin, obj):
         "entry_id": obj.pk,  # a recycle bin entry
         "survivor_id": obj.pk,  # a merge (tests/jining/test_merge.py merges two)
         "other_id": obj.pk,
+        "incubator_id": getattr(obj, "incubator_id", obj.pk),  # a base's assessment page
+        "indicator": "residents",  # and the rows behind one of its figures
     }
     for pattern in model_admin.urls:
         if not pattern.name:
@@ -150,8 +152,9 @@ def test_viewer_sees_every_program_page(viewer_client, model, model_admin):
         pages.append(
             reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=[obj.pk])
         )
-    # Jobs, and the stored indicators of the bases (derived: viewers read them, may not compute them).
-    expected = 200 if is_program_model(model) or model in (Job, IndicatorValue) else 403
+    # Jobs, the stored indicators of the bases and what came of the events (derived: viewers read
+    # them, may not compute them).
+    expected = 200 if is_program_model(model) or model in (Job, IndicatorValue, EventOutcome) else 403
     for page in pages:
         assert viewer_client.get(page).status_code == expected, page
 

@@ -226,6 +226,7 @@ def build_round(i, pool):
     factories.MentoringSessionFactory(mentor=mentor, enterprise=enterprise, topic=text)
     rule_set = factories.RuleSetFactory(name=f"考核标准{i}{text}", source=None if blank else source)
     factories.ThresholdFactory(rule_set=rule_set, note=text)
+    factories.EventOutcomeFactory(label=f"=讲座{i}" if formula else text or f"培训{i}", months=6 + i)
 
 
 def build_records(rounds):

@@ -85,7 +85,7 @@ def test_the_dashboard_reads_the_snapshot_and_the_figures_only(django_assert_num
         AttendanceFactory()
         ReportedFigureFactory()
     stats_refresh()
-    with django_assert_num_queries(2):  # the snapshot, the figures with their sources
+    with django_assert_num_queries(3):  # the snapshot, the figures, the event outcomes
         context = dashboard.dashboard_context()
     assert len(context["charts"]) == 5
     tiles = {label: value for label, value, _unit in context["headline_counts"]}

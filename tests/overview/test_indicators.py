@@ -202,3 +202,51 @@ def test_assess_stores_the_period_and_replaces_it(base):
     stored = IndicatorValue.objects.filter(incubator=base)
     assert stored.count() == len(Indicator.choices)
     assert stored.get(indicator=Indicator.RESIDENTS).value == 2
+
+
+def test_rows_behind_each_figure_are_the_records_it_counts(base):
+    """The drill-down: every count indicator's rows are what it counts; a rate's rows are its
+    denominator, and ``counted`` marks its numerator."""
+    from overview.indicators import counted, rows_behind
+
+    founder = factories.EntrepreneurFactory()
+    enterprise = factories.EnterpriseFactory(founders=[founder])
+    inside = factories.ResidencyFactory(incubator=base, enterprise=enterprise, start_date=D(2019, 2, 1))
+    gone = factories.ResidencyFactory(
+        incubator=base,
+        start_date=D(2016, 1, 1),
+        end_date=D(2019, 1, 31),
+        agreement_end=D(2019, 1, 31),
+        exit_kind=ExitKind.EXPIRED,
+    )
+    late = factories.ResidencyFactory(
+        incubator=base, start_date=D(2017, 1, 1), agreement_end=D(2019, 3, 31)
+    )  # still in
+    factories.OperatingStatusFactory(enterprise=gone.enterprise, observed_on=D(2016, 1, 1))
+    job = factories.EmploymentFactory(enterprise=enterprise, start_date=D(2019, 3, 1))
+    mentor = factories.MentorFactory(incubator=base, start_date=D(2018, 1, 1))
+    event = factories.EventFactory(host_incubator=base, start_date=D(2019, 5, 1))
+    support = factories.SupportMeasureFactory(entrepreneur=founder, enterprise=None, date=D(2019, 6, 1))
+    factories.SupportMeasureFactory(enterprise=enterprise, date=D(2018, 6, 1))  # before the period
+
+    def behind(indicator):
+        return [
+            set(queryset.values_list("pk", flat=True)) for queryset in rows_behind(base, indicator, *Y2019)
+        ]
+
+    assert behind(Indicator.RESIDENTS) == [{inside.pk, gone.pk, late.pk}]
+    assert behind(Indicator.NEW_RESIDENTS) == [{inside.pk}]
+    assert behind(Indicator.SUCCESS_RATE) == [{gone.pk}]
+    assert behind(Indicator.ON_TIME_EXIT_RATE) == [{gone.pk, late.pk}]
+    assert behind(Indicator.JOBS) == [{job.pk}]
+    assert behind(Indicator.JOBS_PER_FOUNDER)[1] >= {founder.pk}
+    assert behind(Indicator.MENTORS) == [{mentor.pk}]
+    assert behind(Indicator.EVENTS) == [{event.pk}]
+    assert behind(Indicator.SUPPORTED) == [{support.pk}, set()]
+    (exits,) = rows_behind(base, Indicator.ON_TIME_EXIT_RATE, *Y2019)
+    assert counted(Indicator.ON_TIME_EXIT_RATE, list(exits), Y2019[1]) == {gone.pk: True, late.pk: False}
+    (ended,) = rows_behind(base, Indicator.SUCCESS_RATE, *Y2019)
+    assert counted(Indicator.SUCCESS_RATE, list(ended), Y2019[1]) == {gone.pk: True}
+    assert counted(Indicator.RESIDENTS, [], Y2019[1]) is None
+    with pytest.raises(ValueError):
+        rows_behind(base, "nonsense", *Y2019)

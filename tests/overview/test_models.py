@@ -17,6 +17,7 @@ from tests.constraints import (
 )
 from tests.factories import (
     EventFactory,
+    EventOutcomeFactory,
     EventSeriesFactory,
     IncubatorFactory,
     IndicatorValueFactory,
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.django_db
 AS_OF = datetime.date(2019, 9, 5)
 
 CHECK_CASES = [
+    case(EventOutcomeFactory, "eventoutcome_months_positive", {"months": 0}, {"months": 1}),
     case(
         IndicatorValueFactory,
         "indicatorvalue_period_order",
@@ -95,6 +97,7 @@ UNIQUE_CASES = [
         id="figure_unique_per_source-other-scope",
     ),
     case(IndicatorValueFactory, "indicatorvalue_unique", {}, {"indicator": Indicator.JOBS}),
+    case(EventOutcomeFactory, "eventoutcome_unique", {}, {"months": 24}),
 ]
 
 TESTED_CONSTRAINTS = constraint_names(CHECK_CASES + UNIQUE_CASES)
