@@ -265,8 +265,30 @@ class PeriodForm(forms.Form):
 ROWS_PER_PAGE = 100
 
 
+class DerivedAdmin:
+    """The admin of values a job computes from the records (settings.DERIVED_MODELS): read-only,
+    read with ``read_permission``; the add page starts the job, with ``compute_permission``."""
+
+    read_permission = compute_permission = None
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.read_permission)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(self.compute_permission)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(DerivedAdmin, admin.ModelAdmin):
     """Stored indicator values, read-only; the add page computes them (a background job)."""
 
     list_display = (
@@ -291,22 +313,9 @@ class IndicatorValueAdmin(admin.ModelAdmin):
     def get_list_display(self, request):
         return (*self.list_display, "assessment_link")
 
-    # Derived values (settings.DERIVED_MODELS): who may change bases may compute them, who may view
-    # bases may read them.
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("incubators.view_incubator")
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return request.user.has_perm("incubators.change_incubator")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Derived values: who may view bases may read them, who may change bases may compute them.
+    read_permission = "incubators.view_incubator"
+    compute_permission = "incubators.change_incubator"
 
     def add_view(self, request, form_url="", extra_context=None):
         """GET: the period form; POST: queue the assessment job, then its progress page."""
@@ -469,7 +478,7 @@ class OutcomesForm(forms.Form):
 
 
 @admin.register(EventOutcome)
-class EventOutcomeAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+class EventOutcomeAdmin(DerivedAdmin, SpreadsheetExportMixin, admin.ModelAdmin):
     """What came of the events, as the outcomes job stored it: read-only and exportable; the add
     page starts the job."""
 
@@ -490,22 +499,9 @@ class EventOutcomeAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     fields = ("key", *list_display)
     compute_template = "admin/overview/eventoutcome/compute.html"
 
-    # Derived values (settings.DERIVED_MODELS): who may view events may read them, who may change
-    # events may recompute them.
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("events.view_event")
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return request.user.has_perm("events.change_event")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Derived values: who may view events may read them, who may change events may recount them.
+    read_permission = "events.view_event"
+    compute_permission = "events.change_event"
 
     def add_view(self, request, form_url="", extra_context=None):
         """GET: the window form; POST: queue the outcomes job, then its progress page."""
