@@ -28,7 +28,9 @@ def resident_base():
 
 def test_the_form_computes_a_year_for_every_base(staff_client):
     base = resident_base()
-    assert staff_client.get(URL).status_code == 200
+    form_page = staff_client.get(URL)
+    assert form_page.status_code == 200 and 'value="计算考核指标"' in form_page.text
+    assert reverse("admin:overview_indicatorvalue_changelist") in form_page.text  # the breadcrumbs
     response = staff_client.post(URL, {"year": 2019})
     job = Job.objects.get(kind="assessment")
     assert response.status_code == 302 and response["Location"] == reverse(

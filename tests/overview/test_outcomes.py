@@ -101,7 +101,9 @@ def test_the_job_stores_them_and_the_dashboard_shows_each_kind(staff_client):
 
     mixed_records()
     url = reverse("admin:overview_eventoutcome_add")
-    assert staff_client.get(url).status_code == 200
+    form_page = staff_client.get(url)
+    assert form_page.status_code == 200
+    assert 'value="立即统计"' in form_page.text and "首次参加后所选月数内" in form_page.text
     for bad in ({}, {"months": 0}, {"months": "x"}, {"months": 121}):
         assert staff_client.post(url, bad).context["form"].errors, bad
     assert not Job.objects.filter(kind="event_outcomes").exists()
