@@ -28,9 +28,10 @@ Collecting every match costs what the matches number: 77,000 people hold 张 at 
 partner API's list, in name order, reads a page's candidates only (:func:`bounded_ids`, given the
 page's :class:`Window` by ``EntrepreneurViewSet.search_window``): a short term without case splits
 into the names that start with it (a range of the name index, in the list's order: a surname) and
-its other matches, which come from a walk of the first :data:`WALK_ROWS` rows of the list when they
-are common (集, 市, 张家口 as a workplace) and from the indexes when they are not. The results and
-their order are unchanged (tests/entrepreneurs/test_search.py reads every page both ways). The
+its other matches, which come from the indexes when they are few (at most :data:`CAP_ROWS`, read in
+no order, then sorted) and from a walk of the first :data:`WALK_ROWS` rows of the list when they are
+common (集, 市, 张家口 as a workplace). The results and their order are unchanged
+(tests/entrepreneurs/test_search.py reads every page both ways). The
 admin's search, other orders of the list, and enterprise search still collect every match; the
 figures are in docs/performance.md.
 """
@@ -239,7 +240,11 @@ def search(
     return queryset.filter(AnyOf(F("pk"), Subquery(ids)))
 
 
-#: A bounded search first walks this many rows of the list's order after the cursor, testing each
+#: A bounded search first reads at most this many of its matches from the indexes, in no order: when
+#: they are fewer, they are every match, and the page is sorted from them (a rare term: 张伟, zzj).
+CAP_ROWS = 2000
+
+#: Else (a common term) it walks this many rows of the list's order after the cursor, testing each
 #: (``LIKE``, a few microseconds a row); when they hold a page of matches, that is the page.
 WALK_ROWS = 5000
 
@@ -280,24 +285,40 @@ def page_sql(queryset: QuerySet, tested: Q, indexed: Q, window: Window) -> tuple
     """SQL for the ids of the first ``window.limit`` rows of ``queryset`` that match, after the cursor,
     at a cost that does not grow with the matches where they are many:
 
-    * walk the first :data:`WALK_ROWS` rows of the list's order, testing ``tested`` on each; if that
-      gives a page, it is the page (a common term: 集, 市, or 张 where 张家口 is a common workplace);
-    * else (the matches are fewer than one in 40) collect the matches from the indexes (``indexed``,
-      the same condition in its indexed spelling) and sort them; PostgreSQL runs this part only then.
+    * read at most :data:`CAP_ROWS` matches from the indexes (``indexed``: the condition in its
+      indexed spelling), in no order; fewer means all of them (a rare term), and the page is the
+      first of them in the list's order, sorted from these few rows;
+    * else walk the first :data:`WALK_ROWS` rows of the list's order, testing ``tested`` on each; if
+      that gives a page, it is the page (a common term: 集, 市, or 张 where 张家口 is a common
+      workplace);
+    * else (between :data:`CAP_ROWS` matches and one in 40) collect every match from the indexes
+      and sort them.
+
+    PostgreSQL runs a part only when the one before did not answer (each is gated by a one-time
+    filter on the materialized part before it).
     """
     rows = queryset.filter(window.after)
+    limit, cap_rows = int(window.limit), int(CAP_ROWS)
+    cap = rows.filter(indexed).order_by().values("pk")[:cap_rows]
+    cap_sql, cap_params = cap.query.sql_with_params()
+    # The cap's rows in the list's order, by id (the unindexed order keeps PostgreSQL from walking
+    # the name index instead, testing each row against the cap).
+    few = rows.filter(pk__in=RawSQL("SELECT c.pk FROM cap c", ()))
+    few_sql, few_params = few.order_by(*unindexed(window.order)).values("pk")[:limit].query.sql_with_params()
     hit = ExpressionWrapper(tested, output_field=BooleanField())
     walk = rows.annotate(search_hit=hit).order_by(*window.order).values("pk", "search_hit")[:WALK_ROWS]
     walk_sql, walk_params = walk.query.sql_with_params()
-    found = rows.filter(indexed).order_by(*unindexed(window.order)).values("pk")[: window.limit]
+    found = rows.filter(indexed).order_by(*unindexed(window.order)).values("pk")[:limit]
     found_sql, found_params = found.query.sql_with_params()
-    limit = int(window.limit)
+    full = f"(SELECT COUNT(*) FROM cap) >= {cap_rows}"
     sql = (
-        f"WITH walk AS MATERIALIZED (SELECT w.pk FROM ({walk_sql}) w WHERE w.search_hit LIMIT {limit}) "
-        f"SELECT pk FROM walk UNION ALL "
-        f"SELECT f.pk FROM ({found_sql}) f WHERE (SELECT COUNT(*) FROM walk) < {limit}"
+        f"WITH cap AS MATERIALIZED ({cap_sql}), "
+        f"walk AS MATERIALIZED (SELECT w.pk FROM ({walk_sql}) w WHERE w.search_hit LIMIT {limit}) "
+        f"SELECT f.pk FROM ({few_sql}) f WHERE NOT {full} UNION ALL "
+        f"SELECT pk FROM walk WHERE {full} UNION ALL "
+        f"SELECT f.pk FROM ({found_sql}) f WHERE {full} AND (SELECT COUNT(*) FROM walk) < {limit}"
     )
-    return sql, [*walk_params, *found_params]
+    return sql, [*cap_params, *walk_params, *few_params, *found_params]
 
 
 def bounded_ids(queryset, terms, condition, window: Window, prefix) -> RawSQL:
