@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.test.client import RequestFactory
 from django.utils import timezone
@@ -10,6 +11,15 @@ from rest_framework.test import APIClient
 from jining.services import partner_create, token_issue
 from tests.factories import StaffUserFactory
 from tests.other_database import empty_database_url, manage
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle_cache():
+    """Every test starts with no requests counted against any token's rate (the API throttle's
+    counters live in the cache, per process: tests on one worker would add up)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def pytest_configure(config):

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 
 from overview.models import ReportedFigure
 from tests.factories import (
@@ -27,13 +26,6 @@ from tests.factories import (
     SpecialGroupFactory,
     SupportMeasureFactory,
 )
-
-
-@pytest.fixture(autouse=True)
-def _clear_throttle_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def make_world():
