@@ -127,10 +127,14 @@ LISTS = {
 def page_sql(endpoint: str) -> tuple[str, tuple]:
     """The SQL of the first page of ``endpoint``'s lean read (jining/api/lean.py), built once."""
     viewset = import_string(LISTS[endpoint][0])
+    from jining.pagination import KeysetPagination
+
     view = viewset()
-    queryset = view.get_queryset()
-    ordering = queryset.query.order_by or queryset.model._meta.ordering
-    rows = viewset.lean_plan().rows(queryset.order_by(*ordering)[: PAGE + 1])
+    # The list's order as the keyset pages read it (a foreign key by its column, ``event_id``, not by
+    # the related model's own ordering, as ``order_by("event")`` would).
+    keys, queryset = KeysetPagination().keys(view.get_queryset())
+    ordered = queryset.order_by(*(key.order(False) for key in keys))
+    rows = viewset.lean_plan().rows(ordered[: PAGE + 1])
     return rows.query.sql_with_params()
 
 

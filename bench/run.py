@@ -34,6 +34,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import orjson
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -149,7 +151,7 @@ def endpoints() -> list[dict]:
         ),
         (
             "filtered list (range + county)",
-            f"/api/v1/entrepreneurs/?return_year_min={year_min}&return_year_max={year_max}"
+            f"/api/v1/entrepreneurs/?return_year__gte={year_min}&return_year__lte={year_max}"
             f"&hometown_county={county}",
             "filtered",
             {"county": county, "year_min": year_min, "year_max": year_max},
@@ -206,6 +208,20 @@ def sql_count(queries) -> int:
     return sum(not q["sql"].upper().startswith(control) for q in queries.captured_queries)
 
 
+def ids_of(body: bytes) -> list:
+    """The ids a response holds, in order: a page's rows, a detail's own, or the stats' figures."""
+    data = orjson.loads(body)
+    items = data.get("results", data.get("figures", [data]))
+    return [item["id"] for item in items]
+
+
+def check_same_rows(path: str, ours: bytes, raw: bytes):
+    """Ours and the raw baseline must answer with the same rows, or the comparison means nothing
+    (a misspelt filter that the endpoint ignores, say)."""
+    if ids_of(ours) != ids_of(raw):
+        raise SystemExit(f"{path}: ours and the raw baseline return different rows; fix the benchmark first")
+
+
 def in_process(rows, key, args):
     from django.db import connection
     from django.test import Client
@@ -217,6 +233,8 @@ def in_process(rows, key, args):
     for row in rows:
         response = client.get(row["path"])
         assert response.status_code == 200, (row["path"], response.status_code, response.content[:300])
+        if row["raw"]:
+            check_same_rows(row["path"], response.content, raw.body_for(row["raw"], row["params"]))
         with CaptureQueriesContext(connection) as queries:
             client.get(row["path"])
         row["queries"] = sql_count(queries)
