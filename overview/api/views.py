@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from incubators.models import Incubator, Indicator
 from jining.api import lean
-from jining.api.views import LeanViewSet, PartnerViewSet, check_query_string
+from jining.api.views import LeanViewSet, PartnerViewSet, check_known_params, check_query_string
 from overview import filtersets
 from overview.api import serializers
 from overview.indicators import year_period
@@ -40,6 +40,7 @@ class StatsView(GenericAPIView):
     def initial(self, request, *args, **kwargs):
         check_query_string(request)
         super().initial(request, *args, **kwargs)
+        check_known_params(request, self)
 
     renderer_classes = LeanViewSet.renderer_classes
 
@@ -72,10 +73,12 @@ class IncubatorIndicatorsView(GenericAPIView):
     serializer_class = serializers.IncubatorIndicatorsSerializer
     pagination_class = None
     filter_backends = []
+    query_names = list(serializers.IndicatorsQuerySerializer().fields)
 
     def initial(self, request, *args, **kwargs):
         check_query_string(request)
         super().initial(request, *args, **kwargs)
+        check_known_params(request, self)
 
     @extend_schema(
         operation_id="incubators_indicators_retrieve", parameters=[serializers.IndicatorsQuerySerializer]

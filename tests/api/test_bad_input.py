@@ -41,6 +41,10 @@ def records(db):
         (f"/api/v1/financing/?incubator_id={HUGE}", 400, "incubator_id"),
         ("/api/v1/events/?kind=not-a-kind", 400, "kind"),
         ("/api/v1/incubators/?search=a%00b", 400, "search"),
+        ("/api/v1/entrepreneurs/?return_year_min=2015", 400, "return_year_min"),
+        ("/api/v1/entrepreneurs/1/?hometwon_county=x", 400, "hometwon_county"),
+        ("/api/v1/stats/?year=2019", 400, "year"),
+        ("/api/v1/incubators/?search=a&ordering=name&serach=b", 400, "serach"),
         ("/api/v1/incubators/?page=0", 404, None),
         ("/api/v1/incubators/?page=-1", 404, None),
         ("/api/v1/incubators/?page=999999", 404, None),
@@ -58,6 +62,20 @@ def test_bad_input_is_a_4xx_with_a_json_message(records, partner_client, url, st
     if parameter:
         assert parameter in body["errors"], body
         assert all(isinstance(message, str) for message in body["errors"][parameter])
+
+
+def test_an_unknown_parameter_is_named_with_the_known_ones_after_authentication(
+    records, partner_client, client
+):
+    """A misspelt filter is refused rather than ignored (which would answer the whole list as if it
+    were filtered); the message lists what the endpoint reads. Without a token it is still a 401."""
+    assert client.get("/api/v1/entrepreneurs/?return_year_min=2015").status_code == 401
+    body = partner_client.get("/api/v1/entrepreneurs/?return_year_min=2015").json()
+    (message,) = body["errors"]["return_year_min"]
+    for known in ("return_year__gte", "return_year__lte", "search", "ordering", "cursor", "page_size"):
+        assert known in message
+    indicators = partner_client.get(f"/api/v1/incubators/{IncubatorFactory().pk}/indicators/?yaer=2019")
+    assert indicators.status_code == 400 and "year" in indicators.json()["errors"]["yaer"][0]
 
 
 @pytest.mark.parametrize("page_size", ["100000", "99999999999999999999", ""])

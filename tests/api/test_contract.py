@@ -190,6 +190,11 @@ def test_endpoint_contract(basename, world, anon_client, partner_client, client,
     assert set(response.json()) == fields
     assert response.json()["id"] == obj.pk
 
+    # A parameter the endpoint does not read is refused, naming it (never ignored).
+    for url in (path, detail):
+        response = partner_client.get(url, {"no_such_filter": "1"})
+        assert response.status_code == 400 and "no_such_filter" in response.json()["errors"], url
+
     # Writes are refused and change nothing.
     before = snapshot(model)
     for method, url in (("post", path), ("put", detail), ("patch", detail), ("delete", detail)):

@@ -141,11 +141,12 @@ def test_hidden_fields_cannot_be_filtered_or_sorted_on(person, partner_client):
         "/api/v1/entrepreneurs/", {"special_group": PLANTED["sensitive_group_code"]}
     )
     assert sensitive.status_code == 200 and sensitive.json()["results"] == []  # as for an unknown code
-    # Unknown filter names are ignored, so they cannot narrow the list down to a person.
-    everyone = partner_client.get("/api/v1/entrepreneurs/").json()["results"]
-    assert everyone
+    # A filter on a hidden field does not exist: refused as any unknown name is, the same answer
+    # whether the value is the person's or not, so it cannot narrow the list down to a person.
     for name, value in [("id_card_number", ID_CARD), ("phone", PHONE), ("disability_category", "x")]:
-        assert partner_client.get("/api/v1/entrepreneurs/", {name: value}).json()["results"] == everyone
+        answers = [partner_client.get("/api/v1/entrepreneurs/", {name: v}) for v in (value, "0")]
+        assert [answer.status_code for answer in answers] == [400, 400], name
+        assert answers[0].json() == answers[1].json() and name in answers[0].json()["errors"]
 
 
 def test_support_of_a_sensitive_provider_to_an_enterprise_and_shared_coverage_stay_listed(
