@@ -28,11 +28,12 @@ Collecting every match costs what the matches number: 77,000 people hold 张 at 
 partner API's list, in name order, reads a page's candidates only (:func:`bounded_ids`, given the
 page's :class:`Window` by ``EntrepreneurViewSet.search_window``): a short term without case splits
 into the names that start with it (a range of the name index, in the list's order: a surname) and
-its other matches, which come from the indexes when they are few (at most :data:`CAP_ROWS`, read in
-no order, then sorted) and from a walk of the first :data:`WALK_ROWS` rows of the list when they are
-common (集, 市, 张家口 as a workplace). The results and their order are unchanged
-(tests/entrepreneurs/test_search.py reads every page both ways). The
-admin's search, other orders of the list, and enterprise search still collect every match; the
+its other matches, which come from a short walk of the list when they are common (集, 市, 张家口
+as a workplace), from the indexes when they are few (at most :data:`CAP_ROWS`, read in no order,
+then sorted), and else from a longer walk or, failing that, from every match (:func:`page_sql`).
+The results and their order are unchanged (tests/entrepreneurs/test_search.py reads every page both
+ways). The admin's changelist in name order reads the same way (``EntrepreneurAdmin.search_window``);
+other orders, "show all" and enterprise search still collect every match; the
 figures are in docs/performance.md.
 """
 
@@ -240,12 +241,22 @@ def search(
     return queryset.filter(AnyOf(F("pk"), Subquery(ids)))
 
 
-#: A bounded search first reads at most this many of its matches from the indexes, in no order: when
-#: they are fewer, they are every match, and the page is sorted from them (a rare term: 张伟, zzj).
+#: A bounded search first walks this many rows of the list's order after the cursor, testing each
+#: (``LIKE``, about 3 microseconds a row); when they hold a page of matches, that is the page (a
+#: common term: 集, 市, or 张 where 张家口 is a common workplace).
+SHORT_WALK_ROWS = 500
+
+#: When the first walk finds at least this many matches but not a page (one in 100 rows or more:
+#: thousands of matches in a province's table), reading the capped matches is skipped as futile.
+SHORT_WALK_DENSE = 5
+
+#: Else it reads at most this many of its matches from the indexes, in no order: when they are
+#: fewer, they are every match, and the page is sorted from them (a rare term: 张伟, zzj).
 CAP_ROWS = 2000
 
-#: Else (a common term) it walks this many rows of the list's order after the cursor, testing each
-#: (``LIKE``, a few microseconds a row); when they hold a page of matches, that is the page.
+#: Else it walks this many rows of the list's order, as the first walk; and when that does not
+#: give a page either (the matches are more than the cap but fewer than one in 100), it collects
+#: every match from the indexes and sorts them.
 WALK_ROWS = 5000
 
 
@@ -283,42 +294,48 @@ def unindexed(order: tuple) -> tuple:
 
 def page_sql(queryset: QuerySet, tested: Q, indexed: Q, window: Window) -> tuple[str, list]:
     """SQL for the ids of the first ``window.limit`` rows of ``queryset`` that match, after the cursor,
-    at a cost that does not grow with the matches where they are many:
+    at a cost that does not grow with the matches where they are many. The first of these that
+    answers gives the candidates (PostgreSQL runs a part only when the ones before did not answer:
+    each is gated by a one-time filter on the materialized parts before it):
 
-    * read at most :data:`CAP_ROWS` matches from the indexes (``indexed``: the condition in its
-      indexed spelling), in no order; fewer means all of them (a rare term), and the page is the
-      first of them in the list's order, sorted from these few rows;
-    * else walk the first :data:`WALK_ROWS` rows of the list's order, testing ``tested`` on each; if
-      that gives a page, it is the page (a common term: 集, 市, or 张 where 张家口 is a common
-      workplace);
-    * else (between :data:`CAP_ROWS` matches and one in 40) collect every match from the indexes
-      and sort them.
-
-    PostgreSQL runs a part only when the one before did not answer (each is gated by a one-time
-    filter on the materialized part before it).
+    * a walk of the first :data:`SHORT_WALK_ROWS` rows of the list's order, testing ``tested`` on
+      each, that finds a page of matches;
+    * unless that walk found :data:`SHORT_WALK_DENSE` matches or more, at most :data:`CAP_ROWS`
+      matches read from the indexes (``indexed``: the condition in its indexed spelling), in no
+      order: fewer means all of them, and the page is sorted from them;
+    * the same walk over :data:`WALK_ROWS` rows, with, if it finds less than a page, every match
+      collected from the indexes and sorted.
     """
     rows = queryset.filter(window.after)
     limit, cap_rows = int(window.limit), int(CAP_ROWS)
-    cap = rows.filter(indexed).order_by().values("pk")[:cap_rows]
-    cap_sql, cap_params = cap.query.sql_with_params()
+    hit = ExpressionWrapper(tested, output_field=BooleanField())
+    walk = rows.annotate(search_hit=hit).order_by(*window.order).values("pk", "search_hit")
+    short_sql, short_params = walk[:SHORT_WALK_ROWS].query.sql_with_params()
+    walk_sql, walk_params = walk[:WALK_ROWS].query.sql_with_params()
+    cap_sql, cap_params = rows.filter(indexed).order_by().values("pk")[:cap_rows].query.sql_with_params()
     # The cap's rows in the list's order, by id (the unindexed order keeps PostgreSQL from walking
     # the name index instead, testing each row against the cap).
-    few = rows.filter(pk__in=RawSQL("SELECT c.pk FROM cap c", ()))
-    few_sql, few_params = few.order_by(*unindexed(window.order)).values("pk")[:limit].query.sql_with_params()
-    hit = ExpressionWrapper(tested, output_field=BooleanField())
-    walk = rows.annotate(search_hit=hit).order_by(*window.order).values("pk", "search_hit")[:WALK_ROWS]
-    walk_sql, walk_params = walk.query.sql_with_params()
+    few = rows.filter(pk__in=RawSQL("SELECT c.pk FROM cap c", ())).order_by(*unindexed(window.order))
+    few_sql, few_params = few.values("pk")[:limit].query.sql_with_params()
     found = rows.filter(indexed).order_by(*unindexed(window.order)).values("pk")[:limit]
     found_sql, found_params = found.query.sql_with_params()
-    full = f"(SELECT COUNT(*) FROM cap) >= {cap_rows}"
-    sql = (
-        f"WITH cap AS MATERIALIZED ({cap_sql}), "
-        f"walk AS MATERIALIZED (SELECT w.pk FROM ({walk_sql}) w WHERE w.search_hit LIMIT {limit}) "
-        f"SELECT f.pk FROM ({few_sql}) f WHERE NOT {full} UNION ALL "
-        f"SELECT pk FROM walk WHERE {full} UNION ALL "
-        f"SELECT f.pk FROM ({found_sql}) f WHERE {full} AND (SELECT COUNT(*) FROM walk) < {limit}"
+    # The gates, each evaluated left to right (AND and OR stop at the first answer), so that a part
+    # is read only when its gate gets to it.
+    short_found = f"(SELECT COUNT(*) FROM short) >= {limit}"
+    few_enough = (
+        f"(SELECT COUNT(*) FROM short) < {int(SHORT_WALK_DENSE)} AND (SELECT COUNT(*) FROM cap) < {cap_rows}"
     )
-    return sql, [*cap_params, *walk_params, *few_params, *found_params]
+    sql = (
+        f"WITH short AS MATERIALIZED (SELECT w.pk FROM ({short_sql}) w WHERE w.search_hit LIMIT {limit}), "
+        f"cap AS MATERIALIZED ({cap_sql}), "
+        f"walk AS MATERIALIZED (SELECT w.pk FROM ({walk_sql}) w WHERE w.search_hit LIMIT {limit}) "
+        f"SELECT pk FROM short WHERE {short_found} UNION ALL "
+        f"SELECT f.pk FROM ({few_sql}) f WHERE NOT {short_found} AND ({few_enough}) UNION ALL "
+        f"SELECT pk FROM walk WHERE NOT {short_found} AND NOT ({few_enough}) UNION ALL "
+        f"SELECT f.pk FROM ({found_sql}) f "
+        f"WHERE NOT {short_found} AND NOT ({few_enough}) AND (SELECT COUNT(*) FROM walk) < {limit}"
+    )
+    return sql, [*short_params, *cap_params, *walk_params, *few_params, *found_params]
 
 
 def bounded_ids(queryset, terms, condition, window: Window, prefix) -> RawSQL:

@@ -333,16 +333,31 @@ def test_enterprise_search_uses_the_indexes(enterprises):
 PAGED_SEARCHES = ["张", "伟", "张伟", "集宁", "zhang", "北京 张", "张 北京", "乌兰察布市", "q", "无此人"]
 
 
-@pytest.mark.parametrize("cap_rows,walk_rows", [(2000, 5000), (1, 1), (1, 3), (1, 5000)])
+@pytest.mark.parametrize(
+    "short_walk_rows,dense,cap_rows,walk_rows",
+    [
+        (500, 5, 2000, 5000),
+        (1, 5, 2000, 5000),
+        (3, 1, 2000, 5000),
+        (3, 1, 2000, 3),
+        (1, 5, 1, 1),
+        (1, 5, 1, 3),
+        (1, 5, 1, 5000),
+    ],
+)
 @pytest.mark.parametrize("ordering", ["", "-name"])
 def test_a_search_read_page_by_page_lists_every_match_once_in_order(
-    people, partner_client, monkeypatch, cap_rows, walk_rows, ordering
+    people, partner_client, monkeypatch, short_walk_rows, dense, cap_rows, walk_rows, ordering
 ):
     """The API reads only a page's candidates (entrepreneurs.search.bounded_ids): names starting with
-    a short term from the name index, the other matches from the indexes when they are few, else by
-    a short walk of the list, else from the indexes. Every page, forwards and back, is still exactly
-    the matches in the list's order, for matches under the cap (2000: sorted from the cap), and over
-    it (a cap of 1 row) with walks that find a page (5000 rows) and walks that do not (1 and 3 rows)."""
+    a short term from the name index, the other matches by a short walk of the list, from the
+    indexes when they are few, else by a longer walk, else from the indexes. Every page, forwards
+    and back, is still exactly the matches in the list's order: from a short walk that finds a page
+    (500 rows), under the cap (2000: sorted from the cap), past a short walk dense enough to skip
+    the cap (1 match in 3 rows) with a longer walk that finds a page or not, and over the cap (1 row)
+    with walks that find a page (5000 rows) and walks that do not (1 and 3 rows)."""
+    monkeypatch.setattr("entrepreneurs.search.SHORT_WALK_DENSE", dense)
+    monkeypatch.setattr("entrepreneurs.search.SHORT_WALK_ROWS", short_walk_rows)
     monkeypatch.setattr("entrepreneurs.search.CAP_ROWS", cap_rows)
     monkeypatch.setattr("entrepreneurs.search.WALK_ROWS", walk_rows)
     for index in range(12):  # more matches than a page, with names that start with, or hold, 张
@@ -371,12 +386,15 @@ def test_a_search_read_page_by_page_lists_every_match_once_in_order(
         assert back + [row["id"] for row in pages[-1]["results"]] == listed, text
 
 
-@pytest.mark.parametrize("cap_rows,walk_rows", [(2000, 5000), (1, 1), (1, 5000)])
+@pytest.mark.parametrize(
+    "short_walk_rows,cap_rows,walk_rows", [(500, 2000, 5000), (1, 2000, 5000), (1, 1, 1), (1, 1, 5000)]
+)
 def test_an_admin_search_page_by_page_shows_every_match_and_counts_them_all(
-    people, staff_client, monkeypatch, cap_rows, walk_rows
+    people, staff_client, monkeypatch, short_walk_rows, cap_rows, walk_rows
 ):
     """The changelist reads only a page's candidates too (EntrepreneurAdmin.search_window), and still
     counts every match (EstimatedCountPaginator.counted)."""
+    monkeypatch.setattr("entrepreneurs.search.SHORT_WALK_ROWS", short_walk_rows)
     monkeypatch.setattr("entrepreneurs.search.CAP_ROWS", cap_rows)
     monkeypatch.setattr("entrepreneurs.search.WALK_ROWS", walk_rows)
     monkeypatch.setattr(EntrepreneurAdmin, "list_per_page", 2)
