@@ -33,7 +33,14 @@ from entrepreneurs.resources import (
     FinancingResource,
     OperatingStatusResource,
 )
-from entrepreneurs.search import COUNTING, Window, enterprise_search, entrepreneur_search, split_terms
+from entrepreneurs.search import (
+    COUNTING,
+    Window,
+    enterprise_search,
+    entrepreneur_search,
+    entrepreneur_search_beyond,
+    split_terms,
+)
 from entrepreneurs.services import entrepreneur_likely_duplicates
 from incubators.models import Residency
 from jining.admin import PROVENANCE_FIELDSET, RECORD_FIELDSET, JoinedInline
@@ -383,7 +390,11 @@ class EntrepreneurAdmin(MergeAdminMixin, SpreadsheetImportExportMixin, HistoryAd
         if window is None or not search_term.strip():
             return read_ids_if_few(queryset, found), False
         quick = entrepreneur_search(queryset, terms, personal=personal, window=COUNTING)
-        request.search_counted = (quick, found)
+        request.search_counted = (
+            quick,
+            found,
+            entrepreneur_search_beyond(queryset, terms, personal=personal),
+        )
         # The page's candidates are read inside the page's own query (an InitPlan: once, then by id).
         return entrepreneur_search(queryset, terms, for_staff=True, personal=personal, window=window), False
 

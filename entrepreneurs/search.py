@@ -428,6 +428,25 @@ def entrepreneur_search(
     return search(queryset, terms, condition, window=window, prefix=prefix)
 
 
+def entrepreneur_search_beyond(
+    queryset: QuerySet, terms: Iterable[str], *, personal: bool
+) -> QuerySet | None:
+    """For staff's search of one term: the entrepreneurs of ``queryset`` that match it only by the
+    name of an enterprise they founded, not by what :func:`entrepreneur_search` matches without
+    ``for_staff`` (with ``personal``). With those matches, they are every staff match, and none of
+    them twice: the changelist counts the two apart, reading the text indexes once. None for
+    several terms (a row may then match one term one way and another the other)."""
+    terms = [term for term in (join_numbers(list(terms)) if personal else terms) if term]
+    if len(terms) != 1:
+        return None
+    (term,) = terms
+    vendor = connections[queryset.db].vendor
+    partners = any_contains(TEXT_FIELDS, term, vendor=vendor)
+    if personal:
+        partners |= same_person(term)
+    return queryset.filter(founded(term, vendor=vendor)).exclude(partners)
+
+
 def enterprise_search(queryset: QuerySet, terms: Iterable[str]) -> QuerySet:
     """The enterprises of ``queryset`` that match every one of ``terms`` (staff's search): in
     :data:`ENTERPRISE_TEXT_FIELDS`, a founder's name or the whole credit code."""

@@ -42,10 +42,12 @@ class EstimatedCountPaginator(Paginator):
 
     estimate_from = 10_000
 
-    #: What is counted, when not the listed rows themselves: ``(quick, full)`` for a search that reads
-    #: only a page's candidates (entrepreneurs.admin.EntrepreneurAdmin.get_search_results). ``quick``
-    #: holds the conditions an index answers row by row (the text columns); when it alone has more
-    #: than ``estimate_from`` rows, the count is an estimate; else ``full``, every match, is counted.
+    #: What is counted, when not the listed rows themselves: ``(quick, full, beyond)`` for a search
+    #: that reads only a page's candidates (entrepreneurs.admin.EntrepreneurAdmin.get_search_results).
+    #: ``quick`` holds the conditions an index answers row by row (the text columns); when it alone
+    #: has more than ``estimate_from`` rows, the count is an estimate; else ``full``, every match, is
+    #: counted, or, when ``beyond`` is given (the rows of ``full`` that are not in ``quick``), the
+    #: count is ``quick``'s plus ``beyond``'s (the text indexes are then read once, not twice).
     counted = None
 
     @cached_property
@@ -63,20 +65,24 @@ class EstimatedCountPaginator(Paginator):
         counted = self.capped_count(self.object_list)
         return counted if counted <= self.estimate_from else Estimate(counted)
 
-    def search_count(self, quick, full):
+    def search_count(self, quick, full, beyond=None):
         # The planner's estimates of text conditions can be far off (张伟: 13,915 for 465), so count
         # first, and estimate only what is more than the cap.
-        # One statement: ``full`` is counted only when ``quick`` is at most the cap (PostgreSQL runs
-        # a subquery in a CASE branch only when the branch is taken).
+        # One statement: ``full`` (or ``beyond``) is counted only when ``quick`` is at most the cap
+        # (PostgreSQL runs a subquery in a CASE branch only when the branch is taken).
         if connection.vendor != "postgresql":
             return full.count()
         quick_sql, quick_params = self.capped(quick).query.sql_with_params()
-        full_sql, full_params = self.capped(full).query.sql_with_params()
+        if beyond is None:
+            rest, (rest_sql, rest_params) = "", self.capped(full).query.sql_with_params()
+        else:
+            rest, (rest_sql, rest_params) = "quick.n + ", self.capped(beyond).query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT quick.n, CASE WHEN quick.n <= %s THEN (SELECT COUNT(*) FROM ({full_sql}) f) END "
+                f"SELECT quick.n, CASE WHEN quick.n <= %s "
+                f"THEN {rest}(SELECT COUNT(*) FROM ({rest_sql}) f) END "
                 f"FROM (SELECT COUNT(*) AS n FROM ({quick_sql}) q) quick",
-                [self.estimate_from, *full_params, *quick_params],
+                [self.estimate_from, *rest_params, *quick_params],
             )
             quick_count, full_count = cursor.fetchone()
         if full_count is None:

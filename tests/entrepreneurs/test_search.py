@@ -420,6 +420,20 @@ def test_an_admin_search_page_by_page_shows_every_match_and_counts_them_all(
         assert listed == [p.id for p in wanted], text
 
 
+@pytest.mark.parametrize("text", ["鑫盛", "汇洲", "北京 张", ID_CARD])
+def test_an_admin_search_counts_text_and_enterprise_matches_once_each(people, staff_client, text):
+    """The count of a one-term search is the text matches plus those matched only by a founded
+    enterprise's name (entrepreneur_search_beyond): someone matching both ways counts once."""
+    factories.EnterpriseFactory(name="鑫盛物流", founders=[factories.EntrepreneurFactory(name="王鑫盛")])
+    factories.EntrepreneurFactory(name="赵汇洲")  # 汇洲 in the name only
+    url = reverse("admin:entrepreneurs_entrepreneur_changelist")
+    response = staff_client.get(url, {"q": text})
+    terms = split_terms(text)
+    wanted = [p for p in Entrepreneur.objects.all() if matches(p, terms, for_staff=True)]
+    assert response.context["cl"].result_count == len(wanted) > 0
+    assert sorted(person.id for person in response.context["cl"].result_list) == sorted(p.id for p in wanted)
+
+
 @pytest.mark.parametrize("text", ["张", "张伟", "zzj"])
 def test_an_admin_search_runs_at_most_six_statements(people, staff_client, text):
     """Session, user, the special groups' names, the counts (on PostgreSQL one statement; an
