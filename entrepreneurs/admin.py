@@ -9,6 +9,7 @@ import json
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR
+from django.db import connections
 from django.db.models import F, OuterRef, Q
 from django.db.models.functions import JSONObject
 from django.urls import reverse
@@ -37,6 +38,7 @@ from entrepreneurs.search import (
     COUNTING,
     Window,
     enterprise_search,
+    entrepreneur_few_ids,
     entrepreneur_search,
     entrepreneur_search_beyond,
     split_terms,
@@ -390,11 +392,18 @@ class EntrepreneurAdmin(MergeAdminMixin, SpreadsheetImportExportMixin, HistoryAd
         if window is None or not search_term.strip():
             return read_ids_if_few(queryset, found), False
         quick = entrepreneur_search(queryset, terms, personal=personal, window=COUNTING)
-        request.search_counted = (
-            quick,
-            found,
-            entrepreneur_search_beyond(queryset, terms, personal=personal),
-        )
+        if connections[queryset.db].vendor == "postgresql":
+            counted = EstimatedCountPaginator.capped(quick)
+            ids, quick_count = entrepreneur_few_ids(
+                queryset, terms, personal=personal, order=window.order, counted=counted
+            )
+            if ids is not None:  # a rare term: its few matches, read once for the count and the page
+                request.search_counted = len(ids)
+                return queryset.filter(pk__in=ids), False
+        else:
+            quick_count = None
+        beyond = entrepreneur_search_beyond(queryset, terms, personal=personal)
+        request.search_counted = (quick, found, beyond, quick_count)
         # The page's candidates are read inside the page's own query (an InitPlan: once, then by id).
         return entrepreneur_search(queryset, terms, for_staff=True, personal=personal, window=window), False
 

@@ -405,6 +405,13 @@ def entrepreneur_search(
     and mobile numbers unless ``personal`` is false (staff without the personal-data permission:
     jining/personal.py). ``window``: the page the search is read for (see :func:`bounded_ids`).
     """
+    terms, condition, prefix = entrepreneur_conditions(terms, for_staff=for_staff, personal=personal)
+    return search(queryset, terms, condition, window=window, prefix=prefix)
+
+
+def entrepreneur_conditions(terms: Iterable[str], *, for_staff: bool, personal: bool | None):
+    """``(terms, condition, prefix)`` of :func:`entrepreneur_search`: the terms (a number typed in
+    groups joined), each term's condition and its split by :func:`name_prefix`."""
     by_personal_data = for_staff if personal is None else personal
     if by_personal_data:
         terms = join_numbers(list(terms))
@@ -425,7 +432,49 @@ def entrepreneur_search(
         columns = [field for field in TEXT_FIELDS if field != "name"]
         return starts, inside | any_contains(columns, term, vendor=vendor) | others(term, vendor=vendor)
 
-    return search(queryset, terms, condition, window=window, prefix=prefix)
+    return list(terms), condition, prefix
+
+
+def entrepreneur_few_ids(
+    queryset: QuerySet,
+    terms: Iterable[str],
+    *,
+    personal: bool,
+    order: tuple,
+    counted: QuerySet,
+    up_to: int = 1000,
+) -> tuple[list | None, int | None]:
+    """Staff's search (as :func:`entrepreneur_search` with ``for_staff``): ``(ids, None)``, the ids
+    of every match in ``queryset``, when the terms are rare and the matches at most ``up_to``; else
+    ``(None, n)``, the rows of ``counted`` (a ``values("pk")`` slice: the changelist's capped quick
+    count) counted in the same statement. PostgreSQL only. One statement: a walk of the first
+    :data:`SHORT_WALK_ROWS` rows in ``order``; only if it found fewer than :data:`SHORT_WALK_DENSE`
+    matches, at most ``up_to + 1`` of them from the indexes; only if those are not the answer, the
+    count. The changelist then counts and pages the ids instead of reading the indexes twice."""
+    terms, condition, _prefix = entrepreneur_conditions(terms, for_staff=True, personal=personal)
+    terms = [term for term in terms if term]
+    if not terms:
+        return None, None
+    tested = reduce(operator.and_, (condition(term, vendor="walk") for term in terms))
+    indexed = reduce(operator.and_, (condition(term, vendor="postgresql") for term in terms))
+    hit = ExpressionWrapper(tested, output_field=BooleanField())
+    walk = queryset.annotate(search_hit=hit).order_by(*order).values("pk", "search_hit")[:SHORT_WALK_ROWS]
+    walk_sql, walk_params = walk.query.sql_with_params()
+    cap = queryset.filter(indexed).order_by().values("pk")[: int(up_to) + 1]
+    cap_sql, cap_params = cap.query.sql_with_params()
+    counted_sql, counted_params = counted.query.sql_with_params()
+    dense, up_to = int(SHORT_WALK_DENSE), int(up_to)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            f"WITH short AS MATERIALIZED (SELECT w.pk FROM ({walk_sql}) w WHERE w.search_hit LIMIT {dense}), "
+            f"few AS MATERIALIZED (SELECT CASE WHEN (SELECT COUNT(*) FROM short) < {dense} "
+            f"THEN ARRAY({cap_sql}) END AS ids) "
+            f"SELECT few.ids, CASE WHEN few.ids IS NULL OR cardinality(few.ids) > {up_to} "
+            f"THEN (SELECT COUNT(*) FROM ({counted_sql}) c) END FROM few",
+            [*walk_params, *cap_params, *counted_params],
+        )
+        ids, count = cursor.fetchone()
+    return (ids, None) if count is None else (None, count)
 
 
 def entrepreneur_search_beyond(

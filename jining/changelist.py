@@ -47,11 +47,14 @@ class EstimatedCountPaginator(Paginator):
     #: ``quick`` holds the conditions an index answers row by row (the text columns); when it alone
     #: has more than ``estimate_from`` rows, the count is an estimate; else ``full``, every match, is
     #: counted, or, when ``beyond`` is given (the rows of ``full`` that are not in ``quick``), the
-    #: count is ``quick``'s plus ``beyond``'s (the text indexes are then read once, not twice).
+    #: count is ``quick``'s plus ``beyond``'s (the text indexes are then read once, not twice). A
+    #: number: the count itself, already known. A fourth item: ``quick``'s capped count, known.
     counted = None
 
     @cached_property
     def count(self):
+        if isinstance(self.counted, int):  # already known (a rare term's few matches, read once)
+            return self.counted
         if self.counted is not None:
             return self.search_count(*self.counted)
         query = getattr(self.object_list, "query", None)
@@ -65,14 +68,21 @@ class EstimatedCountPaginator(Paginator):
         counted = self.capped_count(self.object_list)
         return counted if counted <= self.estimate_from else Estimate(counted)
 
-    def search_count(self, quick, full, beyond=None):
+    def search_count(self, quick, full, beyond=None, quick_count=None):
         # The planner's estimates of text conditions can be far off (张伟: 13,915 for 465), so count
         # first, and estimate only what is more than the cap.
         # One statement: ``full`` (or ``beyond``) is counted only when ``quick`` is at most the cap
-        # (PostgreSQL runs a subquery in a CASE branch only when the branch is taken).
+        # (PostgreSQL runs a subquery in a CASE branch only when the branch is taken). When
+        # ``quick_count`` (the capped count of ``quick``) is already known, it is not counted again.
         if connection.vendor != "postgresql":
             return full.count()
-        quick_sql, quick_params = self.capped(quick).query.sql_with_params()
+        if quick_count is not None and quick_count > self.estimate_from:
+            return Estimate(max(quick_count, self.planned_rows(quick.order_by())))
+        if quick_count is None:
+            quick_sql, quick_params = self.capped(quick).query.sql_with_params()
+            quick_from = f"(SELECT COUNT(*) AS n FROM ({quick_sql}) q)"
+        else:
+            quick_from, quick_params = "(SELECT %s::bigint AS n)", [quick_count]
         if beyond is None:
             rest, (rest_sql, rest_params) = "", self.capped(full).query.sql_with_params()
         else:
@@ -80,8 +90,7 @@ class EstimatedCountPaginator(Paginator):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT quick.n, CASE WHEN quick.n <= %s "
-                f"THEN {rest}(SELECT COUNT(*) FROM ({rest_sql}) f) END "
-                f"FROM (SELECT COUNT(*) AS n FROM ({quick_sql}) q) quick",
+                f"THEN {rest}(SELECT COUNT(*) FROM ({rest_sql}) f) END FROM {quick_from} quick",
                 [self.estimate_from, *rest_params, *quick_params],
             )
             quick_count, full_count = cursor.fetchone()
@@ -89,9 +98,10 @@ class EstimatedCountPaginator(Paginator):
             return Estimate(max(quick_count, self.planned_rows(quick.order_by())))
         return full_count if full_count <= self.estimate_from else Estimate(full_count)
 
-    def capped(self, rows):
+    @classmethod
+    def capped(cls, rows):
         """The ids of ``rows``, at most ``estimate_from + 1`` of them."""
-        return rows.order_by().values("pk")[: self.estimate_from + 1]
+        return rows.order_by().values("pk")[: cls.estimate_from + 1]
 
     def capped_count(self, rows) -> int:
         """The rows of ``rows``, counted up to ``estimate_from + 1``."""
